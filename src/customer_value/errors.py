@@ -1,0 +1,112 @@
+"""The exception tree of customer-value.
+
+Every error carries a message key from the i18n catalog and the fields that fill it, so the
+CLI and the service can render it in the user's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+
+from customer_value.i18n import msg
+
+
+class CVAError(Exception):
+    """Base class of every error raised by customer-value."""
+
+    key = "error.internal"
+
+    def __init__(self, key: str | None = None, /, **fields: Any) -> None:
+        self.key = key or type(self).key
+        self.fields = fields
+        super().__init__(self.render("en"))
+
+    def render(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``en`` or ``zh``)."""
+        return msg(self.key, lang, **self.fields)
+
+
+# -- errors the user can fix ------------------------------------------------------------------
+
+
+class UserError(CVAError):
+    """Bad input or configuration that the user can fix."""
+
+    key = "error.user"
+
+
+class InputFileError(UserError, OSError):
+    """A file can't be read: missing, a directory, empty, binary or malformed."""
+
+    key = "error.input_file"
+
+
+class MissingColumnError(UserError, KeyError):
+    """A required column was not found among the headers of a source."""
+
+    key = "error.missing_column"
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self.render("en")
+
+
+class ConfigError(UserError, ValueError):
+    """The workspace configuration (cva.yaml) or an option is invalid."""
+
+    key = "error.config"
+
+
+class DatabaseError(UserError):
+    """A SQL source can't be reached or its query fails."""
+
+    key = "error.database"
+
+
+class WorkspaceError(UserError):
+    """The workspace is missing, not initialised, or has no data for the request."""
+
+    key = "error.workspace"
+
+
+class NotFoundError(UserError, LookupError):
+    """A requested customer, run or table does not exist."""
+
+    key = "error.not_found"
+
+
+class ModelFitError(UserError):
+    """A model can't be fitted to the data (too few repeat buyers, degenerate data)."""
+
+    key = "error.model_fit"
+
+
+class NotFittedError(_SklearnNotFittedError, CVAError):
+    """An estimator was used before ``fit``."""
+
+    key = "error.not_fitted"
+
+
+# -- bugs ---------------------------------------------------------------------------------------
+
+
+class InternalError(CVAError):
+    """An invariant of customer-value itself was broken: a bug."""
+
+    key = "error.internal"
+
+
+# -- warnings -----------------------------------------------------------------------------------
+
+
+class CVAWarning(UserWarning):
+    """Base class of warnings about the data or the models."""
+
+
+class ConvergenceWarning(CVAWarning):
+    """An optimiser stopped without converging; the message says what to try."""
+
+
+class DataQualityWarning(CVAWarning):
+    """The data is thin or violates a model assumption; results are less certain."""
