@@ -1,13 +1,21 @@
-"""The ``cva`` command."""
+"""The ``cva`` command: one Typer app, one module per command group."""
 
 import typer
 
-app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, help="customer-value: customer value analysis.")
+from customer_value.cli import ingest, results, runs, workspace
 
-
-@app.command()
-def version() -> None:
-    """Print the version."""
-    from customer_value import __version__
-
-    typer.echo(__version__)
+app = typer.Typer(
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    help="customer-value (客户价值分析): what every customer is worth, will be worth, and what to do.",
+)
+app.command()(workspace.init)
+app.command()(ingest.ingest)
+app.command()(ingest.quality)
+app.command()(runs.run)
+app.command()(runs.runs)
+app.command()(results.customers)
+app.command()(results.customer)
+app.command()(results.export)
+app.command()(workspace.demo)

@@ -1,0 +1,126 @@
+"""``cva ingest`` and ``cva quality``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from customer_value.cli._common import (
+    JsonOption,
+    LangOption,
+    WorkspaceOption,
+    err,
+    column_label,
+    handle_errors,
+    language,
+    out,
+    print_json,
+    print_table,
+    progress,
+    workspace_of,
+)
+from customer_value.errors import ConfigError
+from customer_value.i18n import msg
+from customer_value.pipeline.demo import ingest_sources
+from customer_value.pipeline.ingest import IngestOutcome, ingest_database, ingest_file, parse_map_options
+from customer_value.pipeline.report import quality_report
+
+
+def _outcome_json(outcome: IngestOutcome) -> dict:
+    return {"skipped": outcome.skipped, "merged_customers": outcome.merged_customers, **asdict(outcome.record)}
+
+
+def _print_outcome(outcome: IngestOutcome, lang: str) -> None:
+    r = outcome.record
+    if outcome.skipped:
+        out.print(msg("cli.ingest_skipped", lang, source=r.source, table=r.table))
+        return
+    out.print(
+        msg("cli.ingest_done", lang, source=r.source, table=r.table, rows_in=r.rows_in, kept=r.rows_kept,
+            quarantined=r.rows_quarantined, duplicates=r.exact_duplicates)
+    )
+    for column, rule in r.rules.items():
+        out.print(f"  {msg('cli.rule', lang, column=column, rule=rule)}")
+    for reason, count in {**r.quarantine_reasons, **r.flagged}.items():
+        out.print(f"  {msg('cli.reason_count', lang, reason=reason, count=count)}")
+    if outcome.merged_customers:
+        out.print(msg("cli.ingest_merged", lang, count=outcome.merged_customers))
+
+
+@handle_errors
+def ingest(
+    file: Annotated[Path | None, typer.Argument(help="File to read (CSV/TSV, .xlsx, .parquet, .jsonl).")] = None,
+    table: Annotated[str | None, typer.Option("--table", "-t", help="Canonical table to fill (orders, customers…).")] = None,
+    map_: Annotated[list[str] | None, typer.Option("--map", help="Column mapping SOURCE=canonical (repeatable).")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Excel sheet name.")] = None,
+    sql: Annotated[str | None, typer.Option("--sql", help="SQLAlchemy database URL to read from.")] = None,
+    query: Annotated[str | None, typer.Option(help="SELECT statement for --sql.")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace the table instead of adding to it.")] = False,
+    workspace: WorkspaceOption = None,
+    json_: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Read a file or a database query into a canonical table (no FILE: every source in cva.yaml)."""
+    lang = language(workspace, lang)
+    ws = workspace_of(workspace)
+    settings = ws.settings()
+    mapping = parse_map_options(map_ or [])
+    if file is None and sql is None:
+        with progress(not json_) as bar:
+            task = bar.add_task(msg("cli.stage.ingest", lang), total=len(settings.sources))
+            outcomes = ingest_sources(ws, lambda name, i, n: bar.update(task, completed=i, description=name))
+        if not outcomes:
+            raise ConfigError(where=str(ws.config_path), detail=msg("cli.no_sources", lang))
+    else:
+        if table is None:
+            raise ConfigError(where="--table", detail=msg("cli.table_required", lang))
+        if sql is not None and not query:
+            raise ConfigError(where="--query", detail=msg("cli.query_required", lang))
+        with progress(not json_) as bar:
+            bar.add_task(msg("cli.stage.ingest", lang), total=None)
+            if sql is not None:
+                outcomes = [ingest_database(ws, settings, sql, query, table=table, mapping=mapping, replace=replace)]
+            else:
+                outcomes = [ingest_file(ws, settings, file, table=table, sheet=sheet, mapping=mapping, replace=replace)]
+    if json_:
+        print_json([_outcome_json(o) for o in outcomes])
+        return
+    for outcome in outcomes:
+        _print_outcome(outcome, lang)
+
+
+@handle_errors
+def quality(workspace: WorkspaceOption = None, json_: JsonOption = False, lang: LangOption = None) -> None:
+    """Rows read, kept and quarantined by reason, duplicates merged, completeness per field."""
+    lang = language(workspace, lang)
+    ws = workspace_of(workspace)
+    report = quality_report(ws, ws.settings())
+    if json_:
+        print_json(report)
+        return
+    if not report["tables"]:
+        err.print(msg("cli.no_data", lang))
+        return
+    heads = ["table", "rows_in", "rows_kept", "rows_quarantined", "exact_duplicates", "merged_duplicates", "rows_flagged"]
+    print_table(
+        msg("cli.quality_title", lang, currency=report["currency"]),
+        [column_label(lang, h) for h in heads],
+        [[name, *(t[h] for h in heads[1:])] for name, t in report["tables"].items()],
+    )
+    for name, t in report["tables"].items():
+        lines = [msg("cli.reason_count", lang, reason=k, count=v) for k, v in t["quarantine_reasons"].items()]
+        lines += [msg("cli.flag_count", lang, reason=k, count=v) for k, v in t["flagged_reasons"].items()]
+        lines += [
+            msg("cli.missing_share", lang, field=f, share=f"{c['share_missing']:.0%}")
+            for f, c in t["completeness"].items()
+            if c["share_missing"] > 0
+        ]
+        if t["date_range"]:
+            d = t["date_range"]
+            lines.append(msg("cli.date_range", lang, column=d["column"], first=d["first"], last=d["last"]))
+        out.print(name, style="bold")
+        for line in lines:
+            out.print(f"  {line}")

@@ -1,0 +1,101 @@
+"""``cva customers``, ``cva customer`` and ``cva export``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from customer_value.cli._common import (
+    JsonOption,
+    LangOption,
+    WorkspaceOption,
+    column_label,
+    handle_errors,
+    language,
+    out,
+    print_json,
+    print_table,
+    workspace_of,
+)
+from customer_value.i18n import msg
+from customer_value.runs.results import customer_record, export_frame, top_customers, write_export
+from customer_value.workspace import Workspace
+
+LIST_COLUMNS = ("customer_id", "orders", "net_revenue", "recency_days", "rfm_score", "rfm_segment", "rfm_group")
+
+
+def _label(lang: str, column: str, value: object) -> object:
+    """Segment and group codes shown in the user's language."""
+    if column in ("rfm_segment", "rfm_group") and isinstance(value, str):
+        return msg(f"{column.removeprefix('rfm_')}.{value}", lang)
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return value
+
+
+def show_customers(workspace: Workspace, *, top: int, segment: str | None, as_json: bool, lang: str) -> None:
+    """Print the top customers of the current run."""
+    frame = top_customers(workspace, top=top, segment=segment)
+    if as_json:
+        print_json(frame.to_dict("records"))
+        return
+    columns = [c for c in LIST_COLUMNS if c in frame.columns]
+    print_table(
+        msg("cli.customers_title", lang, count=len(frame)),
+        [column_label(lang, c) for c in columns],
+        [[_label(lang, c, row[c]) for c in columns] for row in frame.to_dict("records")],
+    )
+
+
+@handle_errors
+def customers(
+    top: Annotated[int, typer.Option("--top", help="How many customers.")] = 20,
+    segment: Annotated[str | None, typer.Option("--segment", help="Only this RFM segment or group.")] = None,
+    workspace: WorkspaceOption = None,
+    json_: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """The most valuable customers of the current run."""
+    lang = language(workspace, lang)
+    show_customers(workspace_of(workspace), top=top, segment=segment, as_json=json_, lang=lang)
+
+
+@handle_errors
+def customer(
+    customer_id: Annotated[str, typer.Argument(help="Customer id (a merged duplicate's old id works too).")],
+    workspace: WorkspaceOption = None,
+    json_: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Profile, summary and scores of one customer."""
+    lang = language(workspace, lang)
+    record = customer_record(workspace_of(workspace), customer_id)
+    if json_:
+        print_json(record)
+        return
+    out.print(msg("cli.customer_title", lang, customer_id=record["customer_id"]), style="bold")
+    if record["requested_id"] != record["customer_id"]:
+        out.print(msg("cli.customer_merged", lang, requested=record["requested_id"], master=record["customer_id"]))
+    rows = [[column_label(lang, k), _label(lang, k, v)] for k, v in record["profile"].items()]
+    rows += [[column_label(lang, k), _label(lang, k, v)] for k, v in (record["summary"] or {}).items()]
+    print_table("", [msg("column.field", lang), msg("column.value", lang)], rows)
+
+
+@handle_errors
+def export(
+    table: Annotated[str, typer.Argument(help="customers, orders, quarantine, customer_map or summary.")],
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="Output file: .csv, .xlsx or .parquet.")],
+    workspace: WorkspaceOption = None,
+    json_: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """Write one of the stable export tables to a file."""
+    lang = language(workspace, lang)
+    data = export_frame(workspace_of(workspace), table)
+    path = write_export(data, out_file)
+    if json_:
+        print_json({"table": table, "rows": data.num_rows, "path": str(path)})
+        return
+    out.print(msg("cli.export_done", lang, table=table, rows=data.num_rows, path=str(path)))

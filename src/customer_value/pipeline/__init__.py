@@ -1,0 +1,1 @@
+"""The pipeline facade: ingest a source end to end, describe the data's quality."""

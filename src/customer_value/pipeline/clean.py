@@ -1,0 +1,256 @@
+"""Turn one mapped source table into clean rows, quarantined rows and counts.
+
+Nothing is silently dropped or changed:
+
+- a row whose required field is missing or can't be read is *rejected*: it goes to quarantine
+  with the field and the reason, and is not kept;
+- a row whose optional field can't be read, or whose value had to be changed (a refund written
+  as a positive amount made negative), is kept with that field cleared or changed and a copy goes
+  to quarantine as *flagged*, with the field and the reason;
+- exact duplicates (rows equal in every clean column, within the source or with rows already
+  stored) are counted and not kept.
+
+So ``rows_in = rows_kept + rows_rejected + exact_duplicates`` for every source.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from customer_value.config import QualityConfig
+from customer_value.ingest import REQUIRED
+from customer_value.pipeline.fields import field_kind
+from customer_value.quality import (
+    classify_status,
+    normalise_emails,
+    normalise_phones,
+    null_missing,
+    parse_amounts,
+    parse_datetimes,
+    parse_quantities,
+    refund_amounts_negative,
+)
+
+QUARANTINE_SCHEMA = pa.schema(
+    [
+        ("table", pa.string()),
+        ("reason", pa.string()),
+        ("field", pa.string()),
+        ("action", pa.string()),
+        ("row", pa.int64()),
+        ("source", pa.string()),
+        ("batch", pa.string()),
+        ("raw", pa.string()),
+    ]
+)
+INTERNAL = ("_row", "_batch", "_row_hash")
+
+
+@dataclass
+class CleanResult:
+    """The outcome of cleaning one source."""
+
+    kept: pa.Table
+    quarantine: pa.Table
+    rows_in: int
+    rejected: Counter = field(default_factory=Counter)
+    flagged: Counter = field(default_factory=Counter)
+    exact_duplicates: int = 0
+    duplicates_by_status: dict[str, dict[str, float]] = field(default_factory=dict)
+    rules: dict[str, str] = field(default_factory=dict)
+
+
+def _clean_ids(values: pa.Array) -> pa.Array:
+    """Ids as trimmed text; ``13085.0`` (a number that went through Excel) becomes ``13085``."""
+    if pa.types.is_floating(values.type):
+        as_int = pc.cast(values, pa.int64(), safe=False)
+        whole = pc.equal(pc.cast(as_int, pa.float64()), values)
+        values = pc.if_else(whole, pc.cast(as_int, pa.string()), pc.cast(values, pa.string()))
+    text = pc.utf8_trim_whitespace(pc.cast(values, pa.string()))
+    text = pc.replace_substring_regex(text, r"^(\d+)\.0+$", r"\1")
+    return null_missing(text)
+
+
+def _missing_errors(values: pa.Array) -> pa.Array:
+    return pc.if_else(pc.is_null(values), pa.scalar("missing"), pa.scalar(None, pa.string()))
+
+
+def _parse_column(name: str, values: pa.Array, config: QualityConfig) -> tuple[pa.Array, pa.Array, str | None, dict]:
+    """Parsed values, per-row error codes, the rule used, and extra columns."""
+    kind = field_kind(name)
+    if kind == "datetime":
+        parsed = parse_datetimes(values, order=config.date_order)
+    elif kind == "amount":
+        parsed = parse_amounts(values)
+    elif kind == "number":
+        parsed = parse_quantities(values)
+    elif kind == "phone":
+        parsed = normalise_phones(values, region=config.phone_region)
+        valid = pc.fill_null(pc.is_null(parsed.errors), False)
+        return parsed.values, parsed.errors, parsed.rule, {"phone_raw": values, "phone_valid": valid}
+    elif kind == "email":
+        parsed = normalise_emails(values)
+        return parsed.values, parsed.errors, parsed.rule, {"email_valid": pc.is_null(parsed.errors)}
+    elif kind == "id":
+        cleaned = _clean_ids(values)
+        return cleaned, _missing_errors(cleaned), None, {}
+    else:
+        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            values = null_missing(pc.utf8_trim_whitespace(values))
+        return values, _missing_errors(values), None, {}
+    return parsed.values, parsed.errors, parsed.rule, {}
+
+
+def _first_error(errors: dict[str, np.ndarray], columns: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the first of ``columns`` with an error, and that error (None where fine)."""
+    failed_field = np.full(n, None, dtype=object)
+    failed_reason = np.full(n, None, dtype=object)
+    for column in columns:
+        reason = errors[column]
+        hit = (failed_field == None) & (reason != None)  # noqa: E711 - object arrays
+        failed_field[hit] = column
+        failed_reason[hit] = reason[hit]
+    return failed_field, failed_reason
+
+
+def _raw_rows(raw: pa.Table, indices: np.ndarray) -> list[str]:
+    rows = raw.take(pa.array(indices, pa.int64())).to_pylist()
+    return [json.dumps(r, ensure_ascii=False, default=str) for r in rows]
+
+
+def _row_hashes(table: pa.Table) -> np.ndarray:
+    columns = [c for c in table.column_names if c not in INTERNAL]
+    con = duckdb.connect()
+    con.register("t", table.select(columns))
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    return con.execute(f"SELECT hash({quoted}) FROM t").to_arrow_table().column(0).to_numpy()
+
+
+def clean_table(
+    raw: pa.Table,
+    mapped: pa.Table,
+    *,
+    table: str,
+    amount_rule: str | None,
+    config: QualityConfig,
+    source: str,
+    batch_id: str,
+    existing_hashes: np.ndarray | None = None,
+) -> CleanResult:
+    """Clean ``mapped`` (the source with canonical column names).
+
+    Parameters
+    ----------
+    raw
+        The source as read (original headers), for the quarantine's raw rows.
+    mapped
+        The same rows with canonical column names; extra columns are kept.
+    amount_rule
+        ``quantity_x_unit_price`` when orders come as lines with quantity and unit price.
+    existing_hashes
+        Row hashes already stored for this table; equal rows count as exact duplicates.
+    """
+    n = mapped.num_rows
+    columns: dict[str, pa.Array] = {}
+    errors: dict[str, np.ndarray] = {}
+    rules: dict[str, str] = {}
+    for name in mapped.column_names:
+        values, errs, rule, extra = _parse_column(name, mapped.column(name).combine_chunks(), config)
+        columns[name] = values
+        errors[name] = np.asarray(errs.to_pylist(), dtype=object)
+        columns.update(extra)
+        if rule:
+            rules[name] = rule
+
+    required = [c for c in REQUIRED[table] if c in columns]
+    if amount_rule == "quantity_x_unit_price":
+        required = [c for c in required if c != "amount"] + ["quantity", "unit_price"]
+        columns["amount"] = pc.multiply(columns["quantity"], columns["unit_price"])
+        errors["amount"] = np.full(n, None, dtype=object)
+        rules["amount"] = "quantity × unit_price"
+    elif "amount" in columns and table == "orders":
+        rules["amount"] = "amount column"
+    failed_field, failed_reason = _first_error(errors, required, n)
+    rejected = failed_field != None  # noqa: E711
+
+    flagged_field = np.full(n, None, dtype=object)
+    flagged_reason = np.full(n, None, dtype=object)
+    optional = [c for c in errors if c not in required]
+    for column in optional:
+        reason = errors[column]
+        hit = (flagged_field == None) & (reason != None) & (reason != "missing") & ~rejected  # noqa: E711
+        flagged_field[hit] = column
+        flagged_reason[hit] = reason[hit]
+
+    if table == "orders":
+        status = classify_status(columns.get("status"), columns["amount"], columns.get("order_id"))
+        columns["status"] = status.values
+        rules["status"] = status.rule
+        status_errors = np.asarray(status.errors.to_pylist(), dtype=object)
+        hit = (flagged_field == None) & (status_errors != None) & ~rejected  # noqa: E711
+        flagged_field[hit], flagged_reason[hit] = "status", status_errors[hit]
+        amounts, changed = refund_amounts_negative(columns["amount"], columns["status"])
+        columns["amount"] = amounts
+        changed = np.asarray(changed.to_numpy(zero_copy_only=False), dtype=bool) & ~rejected
+        flagged_field[changed & (flagged_field == None)] = "amount"  # noqa: E711
+        flagged_reason[changed & (flagged_reason == None)] = "refund_made_negative"  # noqa: E711
+        if "order_id" not in columns:
+            columns["order_id"] = pa.array([f"{batch_id[:8]}-{i + 1}" for i in range(n)])
+            rules["order_id"] = "one order per row"
+
+    clean = pa.table(columns)
+    clean = clean.append_column("_row", pa.array(np.arange(1, n + 1), pa.int64()))
+    clean = clean.append_column("_batch", pa.array([batch_id] * n, pa.string()))
+    keep_idx = np.flatnonzero(~rejected)
+    candidates = clean.take(pa.array(keep_idx, pa.int64()))
+    hashes = _row_hashes(candidates) if candidates.num_rows else np.array([], dtype=np.uint64)
+    _, first = np.unique(hashes, return_index=True)
+    unique = np.zeros(len(hashes), dtype=bool)
+    unique[first] = True
+    if existing_hashes is not None and len(existing_hashes):
+        unique &= ~np.isin(hashes, existing_hashes)
+    kept = candidates.filter(pa.array(unique)).append_column("_row_hash", pa.array(hashes[unique], pa.uint64()))
+    duplicates = candidates.filter(pa.array(~unique))
+    by_status = {}
+    if table == "orders" and duplicates.num_rows:
+        grouped = duplicates.group_by("status").aggregate([("amount", "sum"), ("amount", "count")])
+        by_status = {
+            status: {"rows": int(count), "amount": float(total or 0.0)}
+            for status, total, count in zip(*(grouped.column(c).to_pylist() for c in ("status", "amount_sum", "amount_count")))
+        }
+
+    flagged = (flagged_field != None) & ~rejected  # noqa: E711
+    q_idx = np.concatenate([np.flatnonzero(rejected), np.flatnonzero(flagged)])
+    q_field = np.concatenate([failed_field[rejected], flagged_field[flagged]])
+    q_reason = np.concatenate([failed_reason[rejected], flagged_reason[flagged]])
+    q_action = ["rejected"] * int(rejected.sum()) + ["flagged"] * int(flagged.sum())
+    quarantine = pa.table(
+        {
+            "table": pa.array([table] * len(q_idx), pa.string()),
+            "reason": pa.array(q_reason.tolist(), pa.string()),
+            "field": pa.array(q_field.tolist(), pa.string()),
+            "action": pa.array(q_action, pa.string()),
+            "row": pa.array(q_idx + 1, pa.int64()),
+            "source": pa.array([source] * len(q_idx), pa.string()),
+            "batch": pa.array([batch_id] * len(q_idx), pa.string()),
+            "raw": pa.array(_raw_rows(raw, q_idx), pa.string()),
+        },
+        schema=QUARANTINE_SCHEMA,
+    )
+    return CleanResult(
+        kept=kept,
+        quarantine=quarantine,
+        rows_in=n,
+        rejected=Counter(f"{f}.{r}" for f, r in zip(failed_field[rejected], failed_reason[rejected])),
+        flagged=Counter(f"{f}.{r}" for f, r in zip(flagged_field[flagged], flagged_reason[flagged])),
+        exact_duplicates=duplicates.num_rows,
+        duplicates_by_status=by_status,
+        rules=rules,
+    )

@@ -1,0 +1,129 @@
+"""``cva ingest``: read a source, map its columns, clean it and store it as a new batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from customer_value.config import TABLES, Settings
+from customer_value.errors import ConfigError
+from customer_value.ingest import RawTable, apply_mapping, map_columns, read_file, read_sql
+from customer_value.pipeline.clean import clean_table
+from customer_value.pipeline.linking import relink_customers
+from customer_value.workspace import Workspace
+from customer_value.workspace.store import BatchRecord, drop_table, find_batch, table_files, write_batch
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What one ingest did."""
+
+    record: BatchRecord
+    skipped: bool = False
+    merged_customers: int | None = None
+
+
+def parse_map_options(options: list[str]) -> dict[str, str]:
+    """``["订单号=order_id", ...]`` → ``{"订单号": "order_id"}``."""
+    mapping = {}
+    for option in options:
+        source, sep, canonical = option.partition("=")
+        if not sep or not source.strip() or not canonical.strip():
+            raise ConfigError(where="--map", detail=f"'{option}' is not SOURCE=canonical")
+        mapping[source.strip()] = canonical.strip()
+    return mapping
+
+
+def check_table(table: str) -> str:
+    """``table`` if it is a canonical table name."""
+    if table not in TABLES:
+        raise ConfigError(where="--table", detail=f"unknown table '{table}'; valid: {', '.join(TABLES)}")
+    return table
+
+
+def _existing_hashes(workspace: Workspace, table: str) -> np.ndarray:
+    files = table_files(workspace, table)
+    if not files:
+        return np.array([], dtype=np.uint64)
+    names = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    result = duckdb.execute(f"SELECT _row_hash FROM read_parquet([{names}])").to_arrow_table()
+    return result.column(0).to_numpy()
+
+
+def ingest_raw(
+    workspace: Workspace,
+    settings: Settings,
+    raw: RawTable,
+    *,
+    table: str,
+    mapping: dict[str, str] | None = None,
+    replace: bool = False,
+    now: dt.datetime | None = None,
+) -> IngestOutcome:
+    """Map, clean and store one source that was already read."""
+    check_table(table)
+    explicit = {**settings.mappings.get(table, {}), **(mapping or {})}
+    columns = map_columns(raw.table.column_names, table, explicit=explicit, source=raw.source)
+    if not replace:
+        previous = find_batch(workspace, table, raw.fingerprint)
+        if previous is not None:
+            return IngestOutcome(record=previous, skipped=True)
+    batch_id = raw.fingerprint[:16]
+    result = clean_table(
+        raw.table,
+        apply_mapping(raw.table, columns),
+        table=table,
+        amount_rule=columns.amount_rule,
+        config=settings.quality,
+        source=raw.source,
+        batch_id=batch_id,
+        existing_hashes=None if replace else _existing_hashes(workspace, table),
+    )
+    record = BatchRecord(
+        batch_id=batch_id,
+        table=table,
+        source=raw.source,
+        fingerprint=raw.fingerprint,
+        format=raw.format,
+        ingested_at=(now or dt.datetime.now()).isoformat(timespec="microseconds"),
+        rows_in=result.rows_in,
+        rows_kept=result.kept.num_rows,
+        rows_quarantined=sum(result.rejected.values()),
+        exact_duplicates=result.exact_duplicates,
+        quarantine_reasons=dict(result.rejected),
+        flagged=dict(result.flagged),
+        rules=result.rules,
+        mapping=dict(columns.columns),
+        details={
+            "encoding": raw.encoding,
+            "delimiter": raw.delimiter,
+            "sheet": raw.sheet,
+            "duplicates_by_status": result.duplicates_by_status,
+            "unmapped": list(columns.unmapped),
+        },
+    )
+    if replace:
+        drop_table(workspace, table)
+    write_batch(workspace, record, result.kept, result.quarantine)
+    merged = relink_customers(workspace, settings.quality) if table == "customers" else None
+    return IngestOutcome(record=record, merged_customers=merged)
+
+
+def ingest_file(workspace: Workspace, settings: Settings, path: Path, *, table: str, sheet: str | None = None,
+                mapping: dict[str, str] | None = None, replace: bool = False) -> IngestOutcome:
+    """Read a file and ingest it into ``table``."""
+    check_table(table)
+    return ingest_raw(workspace, settings, read_file(Path(path), sheet=sheet), table=table, mapping=mapping,
+                      replace=replace)
+
+
+def ingest_database(workspace: Workspace, settings: Settings, url: str, query: str, *, table: str,
+                    mapping: dict[str, str] | None = None, replace: bool = False) -> IngestOutcome:
+    """Run a SELECT against a database and ingest the result into ``table``."""
+    check_table(table)
+    return ingest_raw(workspace, settings, read_sql(url, query), table=table, mapping=mapping, replace=replace)

@@ -1,0 +1,47 @@
+"""Keep the customer map (source id → master id) in step with the stored customers."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from customer_value.config import QualityConfig
+from customer_value.quality import link_customers
+from customer_value.workspace import Workspace
+from customer_value.workspace.store import table_files, write_customer_map
+
+EVIDENCE = ("name", "phone", "email", "region", "address", "signup_at")
+
+
+def latest_profiles(workspace: Workspace) -> pa.Table:
+    """One row per source customer id: its values from the newest batch that has it."""
+    files = table_files(workspace, "customers")
+    names = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    con = duckdb.connect()
+    con.execute(f"CREATE VIEW c AS SELECT * FROM read_parquet([{names}], union_by_name = true, filename = true)")
+    present = {row[0] for row in con.execute("DESCRIBE c").fetchall()}
+    order = {f"{f}": i for i, f in enumerate(files)}
+    con.execute("CREATE TEMP TABLE file_order (filename VARCHAR, position INTEGER)")
+    con.executemany("INSERT INTO file_order VALUES (?, ?)", list(order.items()))
+    picks = ", ".join(
+        f'arg_max("{c}", position * 1e9 + _row) FILTER (WHERE "{c}" IS NOT NULL) AS "{c}"'
+        for c in EVIDENCE
+        if c in present
+    )
+    picks = ", " + picks if picks else ""
+    query = f"SELECT customer_id{picks} FROM c JOIN file_order USING (filename) GROUP BY customer_id"
+    return con.execute(query + " ORDER BY customer_id").to_arrow_table()
+
+
+def relink_customers(workspace: Workspace, config: QualityConfig) -> int:
+    """Recompute the customer map; returns how many source ids now map to another id."""
+    profiles = latest_profiles(workspace)
+    if config.link_customers:
+        result = link_customers(profiles, threshold=config.link_threshold)
+        mapping, merged = result.mapping, result.merged
+    else:
+        ids = profiles.column("customer_id")
+        mapping = pa.table({"source_id": ids, "customer_id": ids, "match_probability": pa.array([1.0] * len(ids))})
+        merged = 0
+    write_customer_map(workspace, mapping)
+    return merged

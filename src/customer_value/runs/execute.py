@@ -1,0 +1,123 @@
+"""``cva run``: compute the analysis into a new run snapshot.
+
+The run is a list of stages over one shared context; each stage is a function that reads the
+context and adds columns to the per-customer summary or entries to the diagnostics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
+
+from customer_value.config import Settings
+from customer_value.errors import ConfigError, WorkspaceError
+from customer_value.features.summary import summarise_customers
+from customer_value.runs.snapshot import RunManifest, RunWriter, new_run_id
+from customer_value.scoring.rfm import score_rfm
+from customer_value.workspace import Workspace
+from customer_value.workspace.store import list_batches
+from customer_value.workspace.views import connect, has_table
+
+
+@dataclass
+class RunContext:
+    """What the stages of one run share."""
+
+    settings: Settings
+    as_of: dt.date
+    con: ibis.BaseBackend
+    orders: ir.Table
+    summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+
+
+Stage = Callable[[RunContext], None]
+
+
+def stage_summary(ctx: RunContext) -> None:
+    """Per-customer orders, revenue, recency, frequency, monetary."""
+    ctx.summary = ctx.con.execute(summarise_customers(ctx.orders, ctx.as_of)).sort_values("customer_id")
+    ctx.summary = ctx.summary.reset_index(drop=True)
+
+
+def stage_rfm(ctx: RunContext) -> None:
+    """RFM scores, groups, segments, whales and small fish."""
+    ctx.summary = ctx.summary.join(score_rfm(ctx.summary, bins=ctx.settings.rfm.bins))
+
+
+STAGES: list[tuple[str, Stage]] = [("summary", stage_summary), ("rfm", stage_rfm)]
+
+
+def default_as_of(orders: ir.Table, con: ibis.BaseBackend) -> dt.date:
+    """The date of the last order."""
+    last = con.execute(orders.ordered_at.max())
+    return pd.Timestamp(last).date()
+
+
+def execute_run(
+    workspace: Workspace,
+    settings: Settings,
+    *,
+    as_of: dt.date | None = None,
+    now: dt.datetime | None = None,
+    on_stage: Callable[[str, int, int], None] | None = None,
+) -> RunManifest:
+    """Compute every stage and publish the run; on any failure nothing becomes current.
+
+    Raises
+    ------
+    WorkspaceError
+        No orders were ingested, or none was placed on or before ``as_of``.
+    """
+    con = connect(workspace)
+    if not has_table(con, "orders"):
+        raise WorkspaceError("workspace.no_orders", path=str(workspace.root))
+    orders = con.table("orders")
+    first = pd.Timestamp(con.execute(orders.ordered_at.min())).date()
+    as_of = as_of or default_as_of(orders, con)
+    if as_of < first:
+        raise ConfigError(where="--as-of", detail=f"{as_of} is before the first order ({first})")
+    now = now or dt.datetime.now()
+    ctx = RunContext(settings=settings, as_of=as_of, con=con, orders=orders)
+    seconds: dict[str, float] = {}
+    for index, (name, stage) in enumerate(STAGES):
+        if on_stage:
+            on_stage(name, index, len(STAGES))
+        started = time.perf_counter()
+        stage(ctx)
+        seconds[name] = round(time.perf_counter() - started, 3)
+    if ctx.summary.empty:
+        raise WorkspaceError("workspace.no_orders_before", path=str(workspace.root), as_of=str(as_of))
+    writer = RunWriter(workspace, new_run_id(now))
+    try:
+        writer.write_table("summary", pa.Table.from_pandas(ctx.summary, preserve_index=False))
+        manifest = RunManifest(
+            run_id=writer.run_id,
+            created_at=now.isoformat(timespec="seconds"),
+            as_of=as_of.isoformat(),
+            customers=len(ctx.summary),
+            tables=["summary"],
+            settings=settings.model_dump(mode="json"),
+            inputs={t: [b.batch_id for b in list_batches(workspace, t)] for t in con.list_tables()
+                    if not t.startswith("_") and t not in ("customer_map", "quarantine")},
+            stage_seconds=seconds,
+            diagnostics=ctx.diagnostics,
+        )
+        writer.publish(manifest)
+    except BaseException:
+        writer.discard()
+        raise
+    return manifest
+
+
+def manifest_dict(manifest: RunManifest) -> dict[str, Any]:
+    """A manifest as plain JSON-able data."""
+    return asdict(manifest)

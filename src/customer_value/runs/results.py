@@ -1,0 +1,126 @@
+"""Read a run's results: the customer list, one customer's record, the stable export tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from customer_value.errors import ConfigError, NotFoundError
+from customer_value.config import TABLES
+from customer_value.runs.snapshot import current_run_id, load_run, read_run_table
+from customer_value.workspace import Workspace
+from customer_value.workspace.profiles import create_profiles_view
+from customer_value.workspace.views import connect, has_table
+
+#: Tables ``cva export`` writes, each a documented, stable interface (docs/tables.md).
+EXPORT_TABLES = ("customers", "orders", "quarantine", "customer_map", "summary")
+EXPORT_FORMATS = (".csv", ".xlsx", ".parquet")
+
+
+def run_summary(workspace: Workspace, run_id: str | None = None) -> pd.DataFrame:
+    """The per-customer table of a run (default: the current run)."""
+    manifest = load_run(workspace, run_id)
+    return read_run_table(workspace, manifest.run_id, "summary").to_pandas()
+
+
+def top_customers(
+    workspace: Workspace, *, top: int = 20, segment: str | None = None, sort_by: str = "net_revenue"
+) -> pd.DataFrame:
+    """The ``top`` customers of the current run by ``sort_by``, optionally within one segment.
+
+    ``segment`` matches ``rfm_segment`` or ``rfm_group`` (e.g. ``champions``, ``high_value``).
+    """
+    summary = run_summary(workspace)
+    if segment:
+        known = set(summary["rfm_segment"]) | set(summary["rfm_group"])
+        if segment not in known:
+            raise ConfigError(where="--segment", detail=f"'{segment}' is not one of {', '.join(sorted(known))}")
+        summary = summary[(summary["rfm_segment"] == segment) | (summary["rfm_group"] == segment)]
+    if sort_by not in summary.columns:
+        raise ConfigError(where="--sort", detail=f"unknown column '{sort_by}'")
+    return summary.sort_values([sort_by, "customer_id"], ascending=[False, True]).head(top)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: (None if _is_missing(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _resolve_id(con, customer_id: str) -> str:
+    row = con.raw_sql("SELECT customer_id FROM customer_map WHERE source_id = ?", parameters=[customer_id]).fetchone()
+    return row[0] if row else customer_id
+
+
+def customer_record(workspace: Workspace, customer_id: str) -> dict[str, Any]:
+    """Profile, summary and scores of one customer; an old duplicate id finds its master.
+
+    ``summary`` is None before the first run or when the customer has no completed order.
+
+    Raises
+    ------
+    NotFoundError
+        No customer has this id, as master or as source id.
+    """
+    con = connect(workspace)
+    create_profiles_view(con)
+    master = _resolve_id(con, customer_id)
+    profile = con.raw_sql("SELECT * FROM customer_profiles WHERE customer_id = ?", parameters=[master]).df()
+    if profile.empty:
+        raise NotFoundError(kind="customer", name=customer_id)
+    record: dict[str, Any] = {"customer_id": master, "requested_id": customer_id}
+    record["profile"] = _records(profile.drop(columns=["customer_id"]))[0]
+    record["summary"] = None
+    if current_run_id(workspace):
+        summary = run_summary(workspace)
+        rows = summary[summary["customer_id"] == master]
+        if not rows.empty:
+            record["summary"] = _records(rows.drop(columns=["customer_id"]))[0]
+    return record
+
+
+def export_frame(workspace: Workspace, table: str) -> pa.Table:
+    """One export table as Arrow (see ``EXPORT_TABLES``)."""
+    if table == "summary":
+        return read_run_table(workspace, load_run(workspace).run_id, "summary")
+    con = connect(workspace)
+    if table == "customers":
+        create_profiles_view(con)
+        return con.table("customer_profiles").order_by("customer_id").to_pyarrow()
+    if table in ("orders", "quarantine", "customer_map") or table in TABLES:
+        if not has_table(con, table):
+            raise NotFoundError(kind="table", name=table)
+        expr = con.table(table)
+        return expr.select([c for c in expr.columns if not c.startswith("_")]).to_pyarrow()
+    raise ConfigError(where="TABLE", detail=f"unknown table '{table}'; valid: {', '.join(EXPORT_TABLES + TABLES)}")
+
+
+def write_export(table: pa.Table, out: Path) -> Path:
+    """Write ``table`` as CSV (UTF-8 with BOM, so Excel shows Chinese), Excel or Parquet by suffix."""
+    suffix = out.suffix.lower()
+    if suffix not in EXPORT_FORMATS:
+        raise ConfigError(where="--out", detail=f"'{out.name}' must end in {', '.join(EXPORT_FORMATS)}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".parquet":
+        pq.write_table(table, out)
+        return out
+    for i, field in enumerate(table.schema):
+        if pa.types.is_list(field.type) or pa.types.is_large_list(field.type):
+            joined = pc.binary_join(pc.cast(table.column(i), pa.list_(pa.string())), ", ")
+            table = table.set_column(i, field.name, joined)
+    frame = table.to_pandas()
+    if suffix == ".csv":
+        frame.to_csv(out, index=False, encoding="utf-8-sig")
+    else:
+        frame.to_excel(out, index=False)
+    return out

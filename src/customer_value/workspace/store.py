@@ -1,0 +1,98 @@
+"""The clean tables of a workspace, stored as one Parquet file per ingested batch.
+
+A batch becomes visible only when its manifest is written, after its data files: an interrupted
+ingest leaves no partial state. Re-ingesting a source with the same fingerprint is a no-op.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from customer_value.workspace.layout import Workspace
+
+ROW_HASH = "_row_hash"
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    """What one ingest of one source read, kept and set aside."""
+
+    batch_id: str
+    table: str
+    source: str
+    fingerprint: str
+    format: str
+    ingested_at: str
+    rows_in: int
+    rows_kept: int
+    rows_quarantined: int
+    exact_duplicates: int
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)
+    flagged: dict[str, int] = field(default_factory=dict)
+    rules: dict[str, str] = field(default_factory=dict)
+    mapping: dict[str, str] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2, default=str)
+
+
+def _write_atomic(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def write_batch(workspace: Workspace, record: BatchRecord, kept: pa.Table, quarantine: pa.Table) -> None:
+    """Store one batch: data files first, the manifest last (which makes it visible)."""
+    table, batch = record.table, record.batch_id
+    _write_atomic(workspace.table_dir(table) / f"{batch}.parquet", lambda p: pq.write_table(kept, p))
+    _write_atomic(workspace.quarantine_dir(table) / f"{batch}.parquet", lambda p: pq.write_table(quarantine, p))
+    _write_atomic(
+        workspace.batches_dir(table) / f"{batch}.json", lambda p: p.write_text(record.to_json(), encoding="utf-8")
+    )
+
+
+def list_batches(workspace: Workspace, table: str | None = None) -> list[BatchRecord]:
+    """The visible batches, oldest first, of one table or of all."""
+    root = workspace.data_dir / "batches"
+    pattern = f"{table}/*.json" if table else "*/*.json"
+    records = [BatchRecord(**json.loads(p.read_text(encoding="utf-8"))) for p in root.glob(pattern)]
+    return sorted(records, key=lambda r: (r.ingested_at, r.batch_id))
+
+
+def find_batch(workspace: Workspace, table: str, fingerprint: str) -> BatchRecord | None:
+    """The batch of ``table`` that came from a source with this fingerprint, if any."""
+    return next((r for r in list_batches(workspace, table) if r.fingerprint == fingerprint), None)
+
+
+def table_files(workspace: Workspace, table: str, *, quarantine: bool = False) -> list[Path]:
+    """Data files of the visible batches of ``table``."""
+    folder = workspace.quarantine_dir(table) if quarantine else workspace.table_dir(table)
+    files = [folder / f"{r.batch_id}.parquet" for r in list_batches(workspace, table)]
+    return [f for f in files if f.exists()]
+
+
+def tables_present(workspace: Workspace) -> list[str]:
+    """Names of the tables that hold at least one batch."""
+    return sorted({r.table for r in list_batches(workspace)})
+
+
+def drop_table(workspace: Workspace, table: str) -> None:
+    """Remove every batch of ``table`` (manifests first, so nothing half-visible remains)."""
+    for folder in (workspace.batches_dir(table), workspace.table_dir(table), workspace.quarantine_dir(table)):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_customer_map(workspace: Workspace, mapping: pa.Table) -> None:
+    """Replace the source id -> master id mapping."""
+    _write_atomic(workspace.customer_map_path, lambda p: pq.write_table(mapping, p))
