@@ -1,1 +1,16 @@
-"""models stage."""
+"""models stage: buy-till-you-die models of purchases, spend and retention, and their backtest.
+
+Estimators follow the scikit-learn convention (options in ``__init__``, ``fit`` returns self,
+learned values end in ``_``) and are fitted by maximum likelihood on distinct
+(frequency, recency, T) triples with counts as weights.
+"""
+
+from customer_value.models._base import check_is_fitted
+from customer_value.models._data import group_triples
+from customer_value.models.bgnbd import BetaGeoModel
+
+__all__ = [
+    "BetaGeoModel",
+    "check_is_fitted",
+    "group_triples",
+]
