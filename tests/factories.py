@@ -1,0 +1,49 @@
+"""Seeded builders of realistic small data sets for the tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from customer_value.workspace import Workspace, init_workspace
+from customer_value.workspace.store import BatchRecord, write_batch
+
+
+def make_orders(n_customers: int = 50, *, seed: int = 0, start: str = "2024-01-01", days: int = 365) -> pd.DataFrame:
+    """Clean orders: each customer buys at a Poisson rate until a random dropout day."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    origin = pd.Timestamp(start)
+    for c in range(n_customers):
+        first = rng.integers(0, days // 2)
+        rate = rng.gamma(1.0, 1 / 20)
+        alive = rng.exponential(200)
+        t, k = float(first), 0
+        while t < min(days, first + alive):
+            amount = round(float(rng.lognormal(4, 0.6)), 2)
+            rows.append((f"C{c:04d}", f"O{c:04d}-{k}", origin + pd.Timedelta(days=t, hours=int(rng.integers(8, 20))),
+                         amount, "completed"))
+            k += 1
+            t += rng.exponential(1 / rate) if rate > 0 else days
+    return pd.DataFrame(rows, columns=["customer_id", "order_id", "ordered_at", "amount", "status"])
+
+
+def workspace_with_orders(root, orders: pd.DataFrame, *, batch_id: str = "b0") -> Workspace:
+    """A workspace whose orders table holds ``orders`` as one stored batch."""
+    workspace = init_workspace(root)
+    kept = pa.Table.from_pandas(orders, preserve_index=False)
+    n = kept.num_rows
+    kept = kept.append_column("_row", pa.array(np.arange(1, n + 1), pa.int64()))
+    kept = kept.append_column("_batch", pa.array([batch_id] * n))
+    kept = kept.append_column("_row_hash", pa.array(np.arange(n), pa.uint64()))
+    record = BatchRecord(
+        batch_id=batch_id, table="orders", source="factory", fingerprint=batch_id, format="parquet",
+        ingested_at=dt.datetime(2025, 1, 1).isoformat(), rows_in=n, rows_kept=n, rows_quarantined=0,
+        exact_duplicates=0,
+    )
+    quarantine = pa.table({"table": pa.array([], pa.string())})
+    write_batch(workspace, record, kept, quarantine)
+    return workspace
