@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from customer_value.errors import ConfigError
-from customer_value.i18n import normalise_language
+from customer_value.i18n import LANGUAGES, normalise_language
 
 TABLES = (
     "customers",
@@ -65,7 +65,6 @@ class QualityConfig(_Section):
     date_order: Literal["auto", "dayfirst", "monthfirst"] = Field(
         "auto", description="Order of day and month in ambiguous dates; auto decides per file from the data."
     )
-    currency: str = Field("CNY", description="Currency of amounts without a currency column.")
     link_customers: bool = Field(True, description="Merge the same customer entered twice (record linkage).")
     link_threshold: float = Field(
         0.9, ge=0.5, le=1.0, description="Match probability above which two customer records are merged."
@@ -127,7 +126,7 @@ class Settings(_Section):
     """Everything in ``cva.yaml``."""
 
     language: Literal["en", "zh"] = Field("en", description="Language of messages and reports (en or zh).")
-    currency: str = Field("CNY", description="Reporting currency code.")
+    currency: str = Field("CNY", description="Currency of amounts (and of reports) when a source has no currency.")
     sources: list[SourceConfig] = Field(default_factory=list, description="Sources read by `cva ingest`.")
     mappings: dict[TableName, dict[str, str]] = Field(
         default_factory=dict, description="Per table, source header -> canonical column."
@@ -140,8 +139,9 @@ class Settings(_Section):
 
     @field_validator("language", mode="before")
     @classmethod
-    def _language(cls, value: object) -> str:
-        return normalise_language(str(value)) if value is not None else "en"
+    def _language(cls, value: object) -> object:
+        code = str(value).strip().lower()[:2] if value is not None else "en"
+        return normalise_language(code) if code in LANGUAGES else value
 
 
 def load_settings(path: Path) -> Settings:

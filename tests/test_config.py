@@ -1,0 +1,55 @@
+"""Settings: validation in one message, documentation of every field."""
+
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from customer_value.config import Settings, load_settings
+from customer_value.errors import ConfigError
+from customer_value.workspace.template import config_template
+
+DOCS = Path(__file__).parents[1] / "docs" / "configuration.md"
+
+
+def _field_paths(model: type[BaseModel], prefix: str = ""):
+    for name, field in model.model_fields.items():
+        yield f"{prefix}{name}", field
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel) and name != "sources":
+            yield from _field_paths(annotation, f"{prefix}{name}.")
+
+
+def test_every_setting_is_described_and_documented():
+    text = DOCS.read_text(encoding="utf-8")
+    for path, field in _field_paths(Settings):
+        assert field.description, path
+        assert f"`{path}`" in text, path
+
+
+def test_the_init_template_is_valid_and_has_the_defaults():
+    import yaml
+
+    assert Settings.model_validate(yaml.safe_load(config_template("zh"))) == Settings(language="zh")
+
+
+def test_all_problems_are_reported_at_once(tmp_path):
+    path = tmp_path / "cva.yaml"
+    path.write_text("value: {historical: -1}\nrfm: {bins: 1}\nunknown_key: 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    message = str(caught.value)
+    assert "value.historical" in message and "rfm.bins" in message and "unknown_key" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("text", ["a: [1\n", "- just\n- a list\n", "language: fr\n"])
+def test_malformed_yaml_is_a_one_line_config_error(tmp_path, text):
+    path = tmp_path / "cva.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=str(path).replace("\\", "\\\\")):
+        load_settings(path)
+
+
+def test_a_missing_file_gives_the_defaults(tmp_path):
+    assert load_settings(tmp_path / "none.yaml") == Settings()
