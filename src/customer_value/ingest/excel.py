@@ -1,0 +1,102 @@
+"""Excel workbooks (.xlsx, .xlsm) read with openpyxl in read-only mode, one sheet at a time.
+
+Cells keep their native types (numbers, datetimes, booleans, text); a column whose cells mix
+types (numbers and ``"N/A"``) is read as text so nothing is lost. The header is the first row
+with any value; rows whose cells are all empty are skipped, as are trailing columns that have
+neither a header nor a value.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pyarrow as pa
+from openpyxl.utils.exceptions import InvalidFileException
+
+from customer_value.errors import InputFileError
+from customer_value.ingest.detect import FileKind, one_line
+from customer_value.ingest.raw import clean_headers, table_from_columns
+
+
+def read_excel(path: Path, kind: FileKind, *, sheet: str | None = None) -> tuple[pa.Table, str]:
+    """Read one sheet of a workbook.
+
+    Parameters
+    ----------
+    sheet
+        Sheet name; None reads the first worksheet.
+
+    Returns
+    -------
+    (table, sheet)
+        The rows below the header and the name of the sheet that was read.
+
+    Raises
+    ------
+    InputFileError
+        The workbook is corrupt, or has no sheet named ``sheet`` (the message lists the sheets).
+    """
+    try:
+        source: Any = path
+        if kind.compression == "gzip":
+            with pa.input_stream(str(path), compression="gzip") as stream:
+                source = io.BytesIO(stream.read())
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError) as exc:
+        raise InputFileError("ingest.corrupt_excel", path=str(path), detail=one_line(exc)) from exc
+    try:
+        if sheet is None:
+            if not workbook.worksheets:
+                raise InputFileError("ingest.no_rows", path=str(path))
+            worksheet = workbook.worksheets[0]
+        elif sheet in workbook.sheetnames:
+            worksheet = workbook[sheet]
+        else:
+            raise InputFileError(
+                "ingest.missing_sheet", path=str(path), sheet=sheet, sheets=", ".join(workbook.sheetnames)
+            )
+        try:
+            header, columns = _read_rows(worksheet.iter_rows(values_only=True))
+        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
+            raise InputFileError("ingest.corrupt_excel", path=str(path), detail=one_line(exc)) from exc
+        title = worksheet.title
+    finally:
+        workbook.close()
+    if not columns or not columns[0]:
+        raise InputFileError("ingest.no_rows", path=str(path))
+    return table_from_columns(clean_headers(header), columns), title
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _read_rows(rows: Any) -> tuple[list[Any], list[list[Any]]]:
+    header: list[Any] | None = None
+    columns: list[list[Any]] = []
+    count = 0
+    for row in rows:
+        if row is None or all(_blank(v) for v in row):
+            continue
+        if header is None:
+            header = list(row)
+            columns = [[] for _ in header]
+            continue
+        if len(row) > len(header):  # a value beyond the last header: give it an unnamed column
+            extra = len(row) - len(header)
+            header.extend([None] * extra)
+            columns.extend([None] * count for _ in range(extra))
+        for i, column in enumerate(columns):
+            value = row[i] if i < len(row) else None
+            column.append(None if value == "" else value)
+        count += 1
+    if header is None:
+        return [], []
+    while header and _blank(header[-1]) and all(v is None for v in columns[-1]):
+        header.pop()
+        columns.pop()
+    return header, columns

@@ -1,0 +1,123 @@
+"""The result of reading a source: an Arrow table with clean headers and where it came from.
+
+Every reader returns a :class:`RawTable`. Headers are cleaned the same way for every format
+(:func:`clean_headers`); values are left as the source gave them — cleaning is the job of
+``customer_value.quality``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+
+FORMATS = ("csv", "excel", "parquet", "json", "jsonl", "sql")
+
+# Characters that Excel and Windows tools leave around headers: BOM, zero-width spaces/joiners.
+_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u00a0\u3000"
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A source read into Arrow, before any cleaning.
+
+    Attributes
+    ----------
+    table
+        The rows. Delimited text gives ``string`` columns (empty cells and the markers in
+        ``delimited.NULL_MARKERS`` are null); Excel, Parquet, JSON and SQL keep native types.
+    source
+        The file path, or the database URL with its password masked.
+    format
+        One of ``csv`` (any delimited text), ``excel``, ``parquet``, ``json``, ``jsonl``, ``sql``.
+    encoding
+        Text encoding detected or used (``utf-8``, ``utf-16``, ``gb18030`` …); None for binary formats.
+    delimiter
+        Field delimiter of delimited text; None otherwise.
+    sheet
+        Excel sheet that was read; None otherwise.
+    fingerprint
+        ``sha256`` hex digest identifying the content: of the file bytes for files, of the URL
+        (without password), query and result for SQL. Equal fingerprints mean the same input.
+    """
+
+    table: pa.Table
+    source: str
+    format: str
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    fingerprint: str
+
+
+def clean_header(name: object) -> str:
+    """One header without surrounding whitespace, BOM and zero-width characters ('' if none left)."""
+    if name is None:
+        return ""
+    if isinstance(name, float) and name.is_integer():
+        name = int(name)
+    text = unicodedata.normalize("NFC", str(name))
+    return text.strip().strip(_INVISIBLE).strip()
+
+
+def clean_headers(names: Iterable[object]) -> list[str]:
+    """Headers made usable as column names: stripped, empty ones named, duplicates suffixed.
+
+    An empty header at position ``N`` (1-based) becomes ``column_N``; the second ``amount``
+    becomes ``amount_2``, the third ``amount_3`` (skipping names already taken).
+    """
+    cleaned = [clean_header(name) for name in names]
+    cleaned = [name or f"column_{i}" for i, name in enumerate(cleaned, start=1)]
+    taken = set(cleaned)
+    used: set[str] = set()
+    result: list[str] = []
+    for name in cleaned:
+        candidate, suffix = name, 2
+        while candidate in used:
+            candidate = f"{name}_{suffix}"
+            suffix += 1
+            if candidate in taken:  # a later header already has this name: skip it
+                candidate = name
+        used.add(candidate)
+        result.append(candidate)
+    return result
+
+
+def with_clean_headers(table: pa.Table) -> pa.Table:
+    """``table`` with :func:`clean_headers` applied to its column names (no data copied)."""
+    names = clean_headers(table.column_names)
+    return table if names == table.column_names else table.rename_columns(names)
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def column_array(values: Sequence[Any]) -> pa.Array:
+    """An Arrow array of Python ``values`` with its type inferred; mixed types fall back to strings.
+
+    A column that holds numbers in most cells and text such as ``"N/A"`` in a few is kept whole
+    as strings (``1.0`` → ``"1"``, dates as ISO text) so that no value is lost; quality parses it.
+    """
+    try:
+        return pa.array(values, from_pandas=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        return pa.array([_as_text(v) for v in values], type=pa.string())
+
+
+def table_from_columns(names: Sequence[str], columns: Sequence[Sequence[Any]]) -> pa.Table:
+    """An Arrow table from per-column Python lists, each typed by :func:`column_array`."""
+    return pa.Table.from_arrays([column_array(col) for col in columns], names=list(names))
