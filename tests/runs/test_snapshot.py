@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from customer_value.errors import ConfigError, WorkspaceError
-from customer_value.runs import execute
+from customer_value.runs import stages
 from customer_value.runs.execute import execute_run
 from customer_value.runs.snapshot import current_run_id, list_runs, load_run, previous_run, read_run_table
 from customer_value.workspace import init_workspace
@@ -25,7 +25,7 @@ def test_a_run_becomes_current_and_holds_one_row_per_buyer(workspace):
     summary = read_run_table(workspace, manifest.run_id, "summary").to_pandas()
     assert summary.customer_id.is_unique and len(summary) == manifest.customers > 0
     assert not summary[["orders", "net_revenue", "recency_days", "rfm_r", "rfm_segment"]].isna().any().any()
-    assert set(manifest.stage_seconds) == {name for name, _ in execute.STAGES}
+    assert set(manifest.stage_seconds) == {name for name, _ in stages.STAGES}
 
 
 def test_a_failed_run_leaves_the_last_good_run_current(workspace, monkeypatch):
@@ -34,7 +34,7 @@ def test_a_failed_run_leaves_the_last_good_run_current(workspace, monkeypatch):
     def broken(ctx):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(execute, "STAGES", [*execute.STAGES, ("broken", broken)])
+    monkeypatch.setattr(stages, "STAGES", [*stages.STAGES, ("broken", broken)])
     with pytest.raises(RuntimeError):
         execute_run(workspace, workspace.settings(), now=NOW + dt.timedelta(hours=1))
     assert current_run_id(workspace) == good.run_id

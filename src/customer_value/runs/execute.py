@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import Any
 
 import ibis
@@ -19,41 +19,12 @@ import pyarrow as pa
 
 from customer_value.config import Settings
 from customer_value.errors import ConfigError, WorkspaceError
-from customer_value.features.summary import summarise_customers
-from customer_value.runs.snapshot import RunManifest, RunWriter, new_run_id
-from customer_value.scoring.rfm import score_rfm
+from customer_value.runs import stages
+from customer_value.runs.context import RunContext
+from customer_value.runs.snapshot import RunManifest, RunWriter, current_run_id, new_run_id, read_run_table
 from customer_value.workspace import Workspace
 from customer_value.workspace.store import list_batches
 from customer_value.workspace.views import connect, has_table
-
-
-@dataclass
-class RunContext:
-    """What the stages of one run share."""
-
-    settings: Settings
-    as_of: dt.date
-    con: ibis.BaseBackend
-    orders: ir.Table
-    summary: pd.DataFrame = field(default_factory=pd.DataFrame)
-    diagnostics: dict[str, Any] = field(default_factory=dict)
-
-
-Stage = Callable[[RunContext], None]
-
-
-def stage_summary(ctx: RunContext) -> None:
-    """Per-customer orders, revenue, recency, frequency, monetary."""
-    ctx.summary = ctx.con.execute(summarise_customers(ctx.orders, ctx.as_of)).sort_values("customer_id")
-    ctx.summary = ctx.summary.reset_index(drop=True)
-
-
-def stage_rfm(ctx: RunContext) -> None:
-    """RFM scores, groups, segments, whales and small fish."""
-    ctx.summary = ctx.summary.join(score_rfm(ctx.summary, bins=ctx.settings.rfm.bins))
-
-
-STAGES: list[tuple[str, Stage]] = [("summary", stage_summary), ("rfm", stage_rfm)]
 
 
 def default_as_of(orders: ir.Table, con: ibis.BaseBackend) -> dt.date:
@@ -86,11 +57,13 @@ def execute_run(
     if as_of < first:
         raise ConfigError(where="--as-of", detail=f"{as_of} is before the first order ({first})")
     now = now or dt.datetime.now()
-    ctx = RunContext(settings=settings, as_of=as_of, con=con, orders=orders)
+    previous_id = current_run_id(workspace)
+    previous = read_run_table(workspace, previous_id, "summary").to_pandas() if previous_id else None
+    ctx = RunContext(settings=settings, as_of=as_of, con=con, orders=orders, previous=previous)
     seconds: dict[str, float] = {}
-    for index, (name, stage) in enumerate(STAGES):
+    for index, (name, stage) in enumerate(stages.STAGES):
         if on_stage:
-            on_stage(name, index, len(STAGES))
+            on_stage(name, index, len(stages.STAGES))
         started = time.perf_counter()
         stage(ctx)
         seconds[name] = round(time.perf_counter() - started, 3)
@@ -110,6 +83,7 @@ def execute_run(
                     if not t.startswith("_") and t not in ("customer_map", "quarantine")},
             stage_seconds=seconds,
             diagnostics=ctx.diagnostics,
+            previous_run=previous_id,
         )
         writer.publish(manifest)
     except BaseException:

@@ -39,6 +39,7 @@ class RunManifest:
     inputs: dict[str, list[str]] = field(default_factory=dict)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     diagnostics: dict[str, Any] = field(default_factory=dict)
+    previous_run: str | None = None
 
 
 def new_run_id(now: dt.datetime) -> str:

@@ -1,0 +1,45 @@
+"""What the stages of one run share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from customer_value.config import Settings
+
+
+@dataclass
+class RunContext:
+    """The inputs of a run and what its stages have computed so far.
+
+    Attributes
+    ----------
+    settings
+        The workspace configuration.
+    as_of
+        The analysis date; stages must not look at anything after it.
+    con
+        Ibis DuckDB backend with the workspace's clean tables as views (master customer ids).
+    orders
+        The ``orders`` view.
+    summary
+        One row per customer with a completed order; each stage adds its columns.
+    previous
+        The previous run's summary (for migrations and changes), or None.
+    diagnostics
+        JSON-able facts about the run, keyed by stage (model fits, accuracy, warnings).
+    """
+
+    settings: Settings
+    as_of: dt.date
+    con: ibis.BaseBackend
+    orders: ir.Table
+    summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    previous: pd.DataFrame | None = None
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
