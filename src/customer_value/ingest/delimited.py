@@ -151,7 +151,8 @@ def _read_arrow(
                 "ingest.encoding", path=str(path), encoding=encoding, detail=one_line(exc)
             ) from exc
         except (EOFError, OSError) as exc:
-            raise InputFileError("ingest.csv_parse", path=str(path), detail=one_line(exc)) from exc
+            key = "ingest.corrupt_gzip" if kind.compression else "ingest.os_error"
+            raise InputFileError(key, path=str(path), detail=one_line(exc)) from exc
     raise AssertionError("unreachable")  # pragma: no cover
 
 

@@ -81,7 +81,7 @@ def _parse_lines(path: Path, kind: FileKind, encoding: str) -> list[dict[str, An
     except (EOFError, OSError) as exc:
         if isinstance(exc, InputFileError):
             raise
-        raise InputFileError("ingest.os_error", path=str(path), detail=one_line(exc)) from exc
+        raise _read_error(path, kind, exc) from exc
     return rows
 
 
@@ -94,13 +94,18 @@ def _load_list(path: Path, kind: FileKind, encoding: str) -> list[dict[str, Any]
     except UnicodeDecodeError as exc:
         raise InputFileError("ingest.encoding", path=str(path), encoding=encoding, detail=one_line(exc)) from exc
     except (EOFError, OSError) as exc:
-        raise InputFileError("ingest.os_error", path=str(path), detail=one_line(exc)) from exc
+        raise _read_error(path, kind, exc) from exc
     if not isinstance(document, list):
         raise InputFileError("ingest.json_shape", path=str(path))
     for index, row in enumerate(document, start=1):
         if not isinstance(row, dict):
             raise InputFileError("ingest.json_item_not_object", path=str(path), index=index)
     return document
+
+
+def _read_error(path: Path, kind: FileKind, exc: BaseException) -> InputFileError:
+    key = "ingest.corrupt_gzip" if kind.compression else "ingest.os_error"
+    return InputFileError(key, path=str(path), detail=one_line(exc))
 
 
 def _rows_to_table(rows: Iterable[dict[str, Any]]) -> pa.Table:
