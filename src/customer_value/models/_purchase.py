@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from customer_value.models._base import BaseModel, as_horizon, check_is_fitted, scalar_or_array
+from customer_value.models._base import BaseModel, as_horizon, check_is_fitted, finite_or_raise, scalar_or_array
 from customer_value.models._data import Triples, _codes, prepare_triples, validate_triples
 
 __all__ = ["PurchaseModel"]
@@ -66,7 +66,9 @@ class PurchaseModel(BaseModel):
         """
         check_is_fitted(self)
         horizon = as_horizon(t)
-        return scalar_or_array(self._expected(horizon))
+        zero = np.zeros_like(horizon)
+        values = self._factor(horizon, zero, zero) * self._p_alive(zero, zero, zero)
+        return scalar_or_array(finite_or_raise(self._name, np.maximum(values, 0.0), "expected_purchases"))
 
     def conditional_expected_purchases(
         self, t: object, frequency: object, recency: object, T: object
@@ -87,7 +89,13 @@ class PurchaseModel(BaseModel):
         """
         x, t_x, age = self._customers(frequency, recency, T)
         horizon = as_horizon(t)
-        return self._conditional(horizon, x, t_x, age)
+        if horizon.ndim == 0:
+            px, pT, inverse = unique_pairs(x, age)
+            factor = self._factor(horizon, px, pT)[inverse]
+        else:
+            factor = self._factor(horizon, x, age)
+        values = factor * self._p_alive(x, t_x, age)
+        return finite_or_raise(self._name, np.maximum(values, 0.0), "conditional_expected_purchases")
 
     def p_alive(self, frequency: object, recency: object, T: object) -> np.ndarray:
         """Probability that each customer is still active ("alive") at the end of observation.
@@ -97,14 +105,31 @@ class PurchaseModel(BaseModel):
         One probability in ``[0, 1]`` per customer.
         """
         x, t_x, age = self._customers(frequency, recency, T)
-        return np.clip(self._p_alive(x, t_x, age), 0.0, 1.0)
+        values = finite_or_raise(self._name, self._p_alive(x, t_x, age), "p_alive")
+        return np.clip(values, 0.0, 1.0)
+
+    def _discounted_purchases(
+        self, horizons: np.ndarray, discounts: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
+    ) -> np.ndarray:
+        """Σ_i discounts[i] · (expected purchases in (horizons[i-1], horizons[i]]) per customer.
+
+        ``horizons`` is increasing and starts after 0. The part that depends only on
+        ``(x, T)`` is computed once per distinct pair, so the cost per customer is constant.
+        """
+        px, pT, inverse = unique_pairs(x, T)
+        total = np.zeros_like(px)
+        previous = np.zeros_like(px)
+        for horizon, discount in zip(horizons, discounts, strict=True):
+            current = self._factor(np.float64(horizon), px, pT)
+            total += discount * np.maximum(current - previous, 0.0)
+            previous = current
+        values = total[inverse] * self._p_alive(x, t_x, T)
+        return finite_or_raise(self._name, values, "customer_lifetime_value")
 
     # -- implemented by subclasses -------------------------------------------------------------
 
-    def _expected(self, t: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def _conditional(self, t: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:  # pragma: no cover
+    def _factor(self, t: np.ndarray, x: np.ndarray, T: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        """Expected purchases in ``(T, T+t]`` of a customer known to be alive at ``T``."""
         raise NotImplementedError
 
     def _p_alive(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:  # pragma: no cover

@@ -7,17 +7,17 @@ from scipy import special, stats
 
 from customer_value.models._base import as_horizon, check_is_fitted, finite_or_raise, scalar_or_array
 from customer_value.models._data import Triples
-from customer_value.models._purchase import PurchaseModel, rate_scale, unique_pairs
+from customer_value.models._purchase import PurchaseModel, rate_scale
 
-__all__ = ["BetaGeoModel"]
+__all__ = ["BetaGeoModel", "expected_factor"]
 
 
-def _near_one(a: float) -> float:
+def near_one(a: float) -> float:
     """Move ``a`` off the removable singularity at ``a = 1`` of the expectation formulas."""
     return a if abs(a - 1.0) > 1e-6 else 1.0 + np.copysign(1e-6, a - 1.0 if a != 1.0 else 1.0)
 
 
-def _expected_factor(r: float, alpha: float, a: float, b: float, x: np.ndarray, T: np.ndarray, t: np.ndarray, shift: float) -> np.ndarray:
+def expected_factor(r: float, alpha: float, a: float, b: float, x: np.ndarray, T: np.ndarray, t: np.ndarray, shift: float) -> np.ndarray:
     """``(a+b+x-1+shift)/(a-1) * [1 - ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x+shift; a+b+x-1+shift; z)]``.
 
     Evaluated through Euler's transformation 2F1(A,B;C;z) = (1-z)^(C-A-B) 2F1(C-A, C-B; C; z),
@@ -25,7 +25,7 @@ def _expected_factor(r: float, alpha: float, a: float, b: float, x: np.ndarray, 
     ``z = t/(α+T+t)``: bounded for any number of purchases (no overflow for heavy buyers).
     ``shift`` is 0 for BG/NBD and 1 for MBG/NBD.
     """
-    a = _near_one(a)
+    a = near_one(a)
     c = a + b + x - 1.0 + shift
     one_minus_z = (alpha + T) / (alpha + T + t)
     z = t / (alpha + T + t)
@@ -134,11 +134,9 @@ class BetaGeoModel(PurchaseModel):
 
     # -- predictions ---------------------------------------------------------------------------
 
-    def _expected(self, t: np.ndarray) -> np.ndarray:
+    def _factor(self, t: np.ndarray, x: np.ndarray, T: np.ndarray) -> np.ndarray:
         r, alpha, a, b = self._theta()
-        zero = np.zeros_like(t)
-        values = _expected_factor(r, alpha, a, b, zero, zero, t, 0.0)
-        return finite_or_raise(self._name, np.maximum(values, 0.0), "expected_purchases")
+        return expected_factor(r, alpha, a, b, x, T, t, 0.0)
 
     def _log_odds_dead(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
         r, alpha, a, b = self._theta()
@@ -149,16 +147,6 @@ class BetaGeoModel(PurchaseModel):
 
     def _p_alive(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
         return np.exp(-np.logaddexp(0.0, self._log_odds_dead(x, t_x, T)))
-
-    def _conditional(self, t: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
-        r, alpha, a, b = self._theta()
-        if t.ndim == 0:
-            px, pT, inverse = unique_pairs(x, T)
-            factor = _expected_factor(r, alpha, a, b, px, pT, t, 0.0)[inverse]
-        else:
-            factor = _expected_factor(r, alpha, a, b, x, T, t, 0.0)
-        values = factor * self._p_alive(x, t_x, T)
-        return finite_or_raise(self._name, np.maximum(values, 0.0), "conditional_expected_purchases")
 
     def probability_of_n_purchases(self, t: object, n: object) -> np.ndarray | float:
         r"""Probability that a new customer makes exactly ``n`` repeat purchases in ``(0, t]``.
