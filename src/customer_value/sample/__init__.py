@@ -1,1 +1,16 @@
-"""sample stage."""
+"""Bundled and synthetic data: the CDNOW sample and a seeded synthetic CRM with realistic dirt.
+
+Used by ``cva demo``, ``cva init --sample``, the tests and the benchmarks.
+"""
+
+from customer_value.sample.cdnow import cdnow_transactions_path, read_cdnow_transactions, write_cdnow_csv
+from customer_value.sample.crm import TABLES, CRMData, generate_crm
+
+__all__ = [
+    "TABLES",
+    "CRMData",
+    "cdnow_transactions_path",
+    "generate_crm",
+    "read_cdnow_transactions",
+    "write_cdnow_csv",
+]
