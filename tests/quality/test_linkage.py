@@ -38,6 +38,10 @@ def _recall(mapping: pd.DataFrame, kinds: tuple[str, ...]) -> float:
     return float((duplicates["entity"].map(masters_per_entity) == 1).mean())
 
 
+def _pair_set(result: LinkResult) -> set[tuple[str, str]]:
+    return set(zip(result.pairs["customer_id_l"].to_pylist(), result.pairs["customer_id_r"].to_pylist(), strict=True))
+
+
 def _customers(*rows: tuple) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["customer_id", "name", "phone", "email"])
 
@@ -130,8 +134,7 @@ def test_result_does_not_depend_on_row_order_or_input_type(customers: pa.Table, 
 def test_stricter_threshold_merges_no_more(customers: pa.Table, linked: LinkResult) -> None:
     strict = link_customers(customers, threshold=0.999)
     assert strict.merged <= linked.merged
-    accepted = set(zip(linked.pairs["customer_id_l"].to_pylist(), linked.pairs["customer_id_r"].to_pylist(), strict=True))
-    assert set(zip(strict.pairs["customer_id_l"].to_pylist(), strict.pairs["customer_id_r"].to_pylist(), strict=True)) <= accepted
+    assert _pair_set(strict) <= _pair_set(linked)
 
 
 def test_without_names_the_model_uses_default_m_and_still_links(customers: pa.Table) -> None:
@@ -149,6 +152,22 @@ def test_splink_chatter_stays_out_of_info_logs(caplog: pytest.LogCaptureFixture)
     assert not [r for r in caplog.records if r.name.startswith("splink")]
     assert any(r.name == "customer_value.quality.linkage" for r in caplog.records)
     assert splink_logger.level == logging.NOTSET and splink_logger.propagate and not splink_logger.handlers
+
+
+def test_placeholder_phone_links_nobody_and_is_reported() -> None:
+    table = make_linkage_customers(MIN_TRAINING_ROWS + 100, seed=5).to_pandas()
+    dummy = table.index[:60]  # a dummy number typed into sixty records, two of them namesakes
+    table.loc[dummy, "phone"] = "+8613800000000"
+    table.loc[dummy[:2], ["name", "email"]] = [["王伟", "a@example.com"], ["王伟", "b@example.com"]]
+    with pytest.warns(DataQualityWarning, match="60 customers have a value in column phone"):
+        result = link_customers(table)
+    mapping = result.mapping.to_pandas().set_index("source_id")["customer_id"]
+    first, second = table.loc[dummy[:2], "customer_id"]
+    assert mapping[first] != mapping[second]
+    pairs = result.pairs.to_pandas()
+    dummy_ids = set(table.loc[dummy, "customer_id"])
+    touching = pairs[pairs["customer_id_l"].isin(dummy_ids) | pairs["customer_id_r"].isin(dummy_ids)]
+    assert not touching["evidence"].str.contains("phone").any()
 
 
 # -- small tables: the deterministic rule ---------------------------------------------------------
@@ -269,11 +288,19 @@ _rows = st.lists(st.tuples(_names, _contacts, _contacts), max_size=40)
 def test_small_tables_map_every_id_once_to_a_master_of_itself(rows: list, rnd) -> None:
     table = pd.DataFrame(rows, columns=["name", "phone", "email"])
     table.insert(0, "customer_id", [f"C{i:03d}" for i in range(len(rows))])
-    result = link_customers(table)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)  # a table without any contact says so
+        result = link_customers(table)
+        order = list(range(len(rows)))
+        rnd.shuffle(order)
+        shuffled = link_customers(table.iloc[order])
     mapping = result.mapping.to_pandas()
     assert sorted(mapping["source_id"]) == sorted(table["customer_id"])
     lookup = dict(zip(mapping["source_id"], mapping["customer_id"], strict=True))
     assert all(lookup[master] == master for master in lookup.values())
-    order = list(range(len(rows)))
-    rnd.shuffle(order)
-    assert link_customers(table.iloc[order]).mapping.equals(result.mapping)
+    assert shuffled.mapping.equals(result.mapping)
+    rows_by_id = table.set_index("customer_id")
+    for left, right in _pair_set(result):  # the rule: same name, and a shared phone or e-mail
+        a, b = rows_by_id.loc[left], rows_by_id.loc[right]
+        assert normalise_name(a["name"]).replace(" ", "") == normalise_name(b["name"]).replace(" ", "")
+        assert any(pd.notna(a[c]) and a[c] == b[c] for c in ("phone", "email"))

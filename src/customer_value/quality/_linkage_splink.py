@@ -168,8 +168,8 @@ def build_settings(columns: set[str], prior: float) -> dict[str, Any]:
             blocking.append(f"l.{column} = r.{column}")
     if columns & {"address_key", "region_key"}:
         comparisons.append(_place_comparison(columns))
-    if {"name_key", "address_key"} <= columns:  # the one merge path without a shared phone or e-mail
-        blocking.append("l.name_key = r.name_key AND l.address_key = r.address_key")
+    if "name_address" in columns:  # the one merge path without a shared phone or e-mail
+        blocking.append("l.name_address = r.name_address")
     return {
         "link_type": "dedupe_only",
         "unique_id_column_name": "customer_id",
@@ -281,7 +281,7 @@ def score_pairs(records: pa.Table, *, threshold: float, seed: int) -> Scored:
     ----------
     records
         Prepared customers: ``customer_id`` plus any of ``name_norm, name_key, name_tokens,
-        name_latin, phone, email, address_key, region_key``.
+        name_latin, phone, email, address_key, region_key, name_address`` (blocking key).
     threshold
         Minimum match probability of an accepted pair.
     seed

@@ -62,7 +62,10 @@ logger = logging.getLogger(__name__)
 MIN_TRAINING_ROWS = 500
 """Below this many records the model is not trained; the deterministic rule links instead."""
 
-EVIDENCE_COLUMNS = ("name", "phone", "email", "region", "address")
+MAX_SHARED_VALUE = 25
+"""A phone or e-mail held by more than this many records is a placeholder (13800000000,
+none@none.com), not a contact point: it is not used to link, and the caller is warned. The same cap
+bounds the same-name-and-address blocks, so the cost stays near-linear."""
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
@@ -141,10 +144,32 @@ def _clean_contact(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
 
-def _prepare(table: pa.Table) -> pa.Table:
-    """The comparison columns of every record, sorted by ``customer_id``."""
+def _without_placeholders(values: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, int]:
+    """``values`` with every value held by more than :data:`MAX_SHARED_VALUE` records set to null.
+
+    Returns the cleaned array and the number of records whose value was dropped.
+    """
+    values = pa.chunked_array([values]) if isinstance(values, pa.Array) else values
+    counts = pc.value_counts(values)
+    crowded = counts.filter(
+        pc.and_(pc.greater(counts.field("counts"), MAX_SHARED_VALUE), pc.is_valid(counts.field("values")))
+    )
+    if len(crowded) == 0:
+        return values.combine_chunks(), 0
+    drop = pc.fill_null(pc.is_in(values, value_set=crowded.field("values"), skip_nulls=True), False)
+    cleaned = pc.if_else(drop, pa.scalar(None, values.type), values).combine_chunks()
+    return cleaned, int(pc.sum(drop).as_py() or 0)
+
+
+def _prepare(table: pa.Table) -> tuple[pa.Table, dict[str, int]]:
+    """The comparison columns of every record, sorted by ``customer_id``.
+
+    Also returns, per contact column, how many records held a placeholder value (one shared by
+    more than :data:`MAX_SHARED_VALUE` records), which is not used to link.
+    """
     present = set(table.column_names)
     columns: dict[str, Any] = {"customer_id": table["customer_id"]}
+    placeholders: dict[str, int] = {}
     if "name" in present and table["name"].null_count < table.num_rows:
         names = [normalise_name(v) for v in table["name"].to_pylist()]
         if any(names):
@@ -157,6 +182,9 @@ def _prepare(table: pa.Table) -> pa.Table:
             cleaned = _clean_contact(table[column])
             if column == "email":
                 cleaned = pc.utf8_lower(cleaned)
+            cleaned, dropped = _without_placeholders(cleaned)
+            if dropped:
+                placeholders[column] = dropped
             if cleaned.null_count < table.num_rows:
                 columns[column] = cleaned
     for column, key in (("address", "address_key"), ("region", "region_key")):
@@ -164,8 +192,11 @@ def _prepare(table: pa.Table) -> pa.Table:
             keys = pa.array([_normalise_text(v) for v in table[column].to_pylist()], pa.string())
             if keys.null_count < table.num_rows:
                 columns[key] = keys
+    if "name_key" in columns and "address_key" in columns:  # blocking key of the name + address path
+        joined = pc.binary_join_element_wise(columns["name_key"], columns["address_key"], "\x1f")
+        columns["name_address"] = _without_placeholders(joined)[0]
     prepared = pa.table(columns)
-    return prepared.take(pc.sort_indices(prepared, [("customer_id", "ascending")]))
+    return prepared.take(pc.sort_indices(prepared, [("customer_id", "ascending")])), placeholders
 
 
 # -- validation ---------------------------------------------------------------------------------
@@ -313,7 +344,13 @@ def link_customers(
     if table.num_rows == 0:
         return LinkResult(MAPPING_SCHEMA.empty_table(), 0, "none (no records)", PAIRS_SCHEMA.empty_table())
 
-    prepared = _prepare(table)
+    prepared, placeholders = _prepare(table)
+    for column, records in placeholders.items():
+        warnings.warn(
+            msg("linkage.placeholders", "en", column=column, records=records, limit=MAX_SHARED_VALUE),
+            DataQualityWarning,
+            stacklevel=2,
+        )
     columns = set(prepared.column_names)
     if not columns & {"phone", "email"} and not {"name_norm", "address_key"} <= columns:
         warnings.warn(msg("linkage.no_contact", "en", rows=table.num_rows), DataQualityWarning, stacklevel=2)
