@@ -24,10 +24,10 @@ from customer_value.ingest.detect import (
     FileKind,
     decode_sample,
     detect_encoding,
-    header_width,
     looks_binary,
     one_line,
     read_head,
+    sample_header,
     sniff_delimiter,
 )
 from customer_value.ingest.raw import clean_headers
@@ -73,7 +73,8 @@ def read_delimited(
     if delimiter is None:
         suffixes = [s.lower() for s in path.suffixes if s.lower() not in (".gz", ".gzip")]
         delimiter = sniff_delimiter(text, preferred=_PREFERRED.get(suffixes[-1]) if suffixes else None)
-    width = header_width(text, delimiter)
+    sampled = sample_header(text, delimiter)
+    width = len(sampled)
     multiline = '"' in text
     try:
         table = _read_arrow(path, kind, encoding, delimiter, width, multiline=multiline)
@@ -84,8 +85,12 @@ def read_delimited(
         table = _read_arrow(path, kind, encoding, delimiter, width, multiline=multiline)
     if table.num_rows <= 1:
         raise InputFileError("ingest.no_rows", path=str(path))
-    header = table.slice(0, 1).to_pylist()[0]
-    names = clean_headers(header[f"f{i}"] for i in range(table.num_columns))
+    if len(sampled) == table.num_columns:
+        header = sampled  # as written: a header "NA" or "None" must not become null
+    else:
+        first = table.slice(0, 1).to_pylist()[0]
+        header = [first[f"f{i}"] for i in range(table.num_columns)]
+    names = clean_headers(header)
     return table.slice(1).rename_columns(names), encoding, delimiter
 
 

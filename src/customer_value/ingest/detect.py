@@ -318,10 +318,10 @@ def _sample_rows(text: str, delimiter: str, limit: int = 200) -> list[list[str]]
     return rows
 
 
-def header_width(text: str, delimiter: str) -> int:
-    """Number of fields in the first non-empty record of ``text``."""
+def sample_header(text: str, delimiter: str) -> list[str]:
+    """The fields of the first non-empty record of ``text`` (the header of delimited text)."""
     rows = _sample_rows(text, delimiter, limit=1)
-    return len(rows[0]) if rows else 0
+    return rows[0] if rows else []
 
 
 def one_line(exc: BaseException) -> str:

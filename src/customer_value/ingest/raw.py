@@ -8,7 +8,6 @@ Every reader returns a :class:`RawTable`. Headers are cleaned the same way for e
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -61,8 +60,7 @@ def clean_header(name: object) -> str:
         return ""
     if isinstance(name, float) and name.is_integer():
         name = int(name)
-    text = unicodedata.normalize("NFC", str(name))
-    return text.strip().strip(_INVISIBLE).strip()
+    return str(name).strip().strip(_INVISIBLE).strip()
 
 
 def clean_headers(names: Iterable[object]) -> list[str]:
