@@ -94,11 +94,30 @@ class ValueWeights(_Section):
     tier_a_share: float = Field(0.8, gt=0, le=1, description="Tier A = top customers making up this share of value.")
     tier_a_max_share: float = Field(0.2, gt=0, le=1, description="Tier A holds at most this share of customers.")
     tier_b_share: float = Field(0.95, gt=0, le=1, description="Tier B = next customers up to this cumulative share.")
+    tier_by: Literal["share", "score"] = Field(
+        "share", description="Tiers by cumulative value share (share) or by value_score thresholds (score)."
+    )
+    tier_a_min_score: float = Field(70, ge=0, le=100, description="With tier_by: score, tier A = value_score at least this.")
+    tier_b_min_score: float = Field(40, ge=0, le=100, description="With tier_by: score, tier B = value_score at least this.")
+    current_days: int = Field(90, gt=0, description="Current value looks at this many most recent days.")
+    potential_clv: Literal["clv_12m", "clv_24m", "clv_36m"] = Field(
+        "clv_36m", description="Predicted lifetime value column behind potential value."
+    )
+    cross_buy_weight: float = Field(
+        0.25, ge=0, le=1, description="Share of potential value from cross-buy probability (where orders have categories)."
+    )
+    quadrant_split: float = Field(
+        50, gt=0, lt=100, description="Current and potential value at or above this score count as high in the quadrant."
+    )
 
     @model_validator(mode="after")
     def _some_weight(self) -> ValueWeights:
         if self.historical + self.potential + self.strategic <= 0:
             raise ValueError("at least one value weight must be positive")
+        if self.tier_b_share < self.tier_a_share:
+            raise ValueError("tier_b_share must be at least tier_a_share")
+        if self.tier_b_min_score > self.tier_a_min_score:
+            raise ValueError("tier_b_min_score must be at most tier_a_min_score")
         return self
 
 
@@ -122,6 +141,99 @@ class ChurnConfig(_Section):
     probability_threshold: float = Field(0.7, gt=0, lt=1, description="Alert when churn probability exceeds this.")
 
 
+Tier = Literal["A", "B", "C"]
+LifecycleStage = Literal["acquisition", "growth", "maturity", "decline", "churned"]
+Quadrant = Literal["star", "develop", "maintain", "observe"]
+RFMGroup = Literal["high_value", "potential", "churn_risk", "low_value"]
+#: Built-in next-best-action codes (their zh/en text is in the message catalog).
+BUILTIN_ACTIONS = (
+    "personal_outreach",
+    "account_manager",
+    "priority_service",
+    "win_back_coupon",
+    "new_product_trial",
+    "tiered_offer",
+    "training",
+    "solution_content",
+    "automated_message",
+)
+
+
+class LifecycleConfig(_Section):
+    """Rules of the five lifecycle stages (docs/lifecycle.md); the first matching rule wins."""
+
+    acquisition_days: int = Field(90, gt=0, description="Acquisition = first order fewer than this many days ago.")
+    maturity_days: int = Field(365, gt=0, description="Growth until this many days after the first order, then maturity.")
+    decline_cycles: float = Field(1.5, gt=0, description="Decline = inactive this many own purchase cycles.")
+    decline_min_days: int = Field(30, ge=0, description="Decline needs at least this many days without an order.")
+    churned_cycles: float = Field(3.0, gt=0, description="Churned = inactive this many own purchase cycles.")
+    churned_min_days: int = Field(90, ge=0, description="Churned needs at least this many days without an order.")
+    trend_falling: float = Field(
+        -0.33, ge=-1, lt=0, description="Decline when the order trend (late − early half) / all is at or below this."
+    )
+    trend_rising: float = Field(0.2, gt=0, le=1, description="Growth when the order trend is at or above this.")
+    decline_p_alive: float = Field(0.5, ge=0, le=1, description="Decline when P(alive) is below this (if modelled).")
+    churned_p_alive: float = Field(0.1, ge=0, le=1, description="Churned when P(alive) is below this (if modelled).")
+    decline_churn_probability: float = Field(
+        0.7, gt=0, le=1, description="Decline when the churn probability is at least this (if modelled)."
+    )
+    default_cycle_days: float = Field(
+        90, gt=0, description="Purchase cycle assumed when no customer bought twice (else the repeat buyers' median)."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LifecycleConfig:
+        if self.churned_cycles < self.decline_cycles:
+            raise ValueError("churned_cycles must be at least decline_cycles")
+        if self.churned_p_alive > self.decline_p_alive:
+            raise ValueError("churned_p_alive must be at most decline_p_alive")
+        return self
+
+
+class ActionText(_Section):
+    """A custom next-best action: its text in both languages and its priority."""
+
+    en: str = Field(description="Text in English.")
+    zh: str = Field(description="Text in Chinese.")
+    priority: int = Field(5, ge=1, le=9, description="1 = most urgent; action lists sort by it.")
+
+
+class PlaybookRule(_Section):
+    """One playbook rule: every condition given must hold; a missing condition matches anyone."""
+
+    action: str = Field(description="Action code (built-in or defined under playbooks.actions).")
+    churn_signal: bool | None = Field(None, description="Churn signal present (true) or absent (false).")
+    tier: list[Tier] | None = Field(None, description="Tiers the rule applies to.")
+    lifecycle_stage: list[LifecycleStage] | None = Field(None, description="Lifecycle stages it applies to.")
+    rfm_group: list[RFMGroup] | None = Field(None, description="RFM groups it applies to.")
+    rfm_segment: list[str] | None = Field(None, description="RFM segments it applies to.")
+    quadrant: list[Quadrant] | None = Field(None, description="Value × potential quadrants it applies to.")
+
+
+class PlaybookConfig(_Section):
+    """Next best action per customer: custom rules first, then the built-in ones (docs/playbooks.md)."""
+
+    rules: list[PlaybookRule] = Field(
+        default_factory=list, description="Custom rules, checked in order before the built-in rules."
+    )
+    actions: dict[str, ActionText] = Field(
+        default_factory=dict, description="Custom action codes with zh/en text and priority (may override built-ins)."
+    )
+    builtin_rules: bool = Field(True, description="Apply the built-in rules after the custom ones.")
+    default_action: str = Field("automated_message", description="Action of customers no rule matches.")
+
+    @model_validator(mode="after")
+    def _known_actions(self) -> PlaybookConfig:
+        known = set(BUILTIN_ACTIONS) | set(self.actions)
+        unknown = sorted(({r.action for r in self.rules} | {self.default_action}) - known)
+        if unknown:
+            raise ValueError(
+                f"unknown action(s) {', '.join(unknown)}; define them under playbooks.actions "
+                f"or use one of {', '.join(BUILTIN_ACTIONS)}"
+            )
+        return self
+
+
 class Settings(_Section):
     """Everything in ``cva.yaml``."""
 
@@ -136,6 +248,8 @@ class Settings(_Section):
     value: ValueWeights = Field(default_factory=ValueWeights, description="Value score weights and tiers.")
     models: ModelsConfig = Field(default_factory=ModelsConfig, description="Lifetime value models.")
     churn: ChurnConfig = Field(default_factory=ChurnConfig, description="Churn model and alerts.")
+    lifecycle: LifecycleConfig = Field(default_factory=LifecycleConfig, description="Lifecycle stage rules.")
+    playbooks: PlaybookConfig = Field(default_factory=PlaybookConfig, description="Next-best-action playbooks.")
 
     @field_validator("language", mode="before")
     @classmethod
