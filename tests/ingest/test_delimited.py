@@ -228,3 +228,26 @@ def test_wrong_explicit_encoding(tmp_path):
     with pytest.raises(InputFileError) as info:
         read_file(path, encoding="utf-8")
     assert info.value.key == "ingest.encoding"
+
+
+def test_report_title_lines_above_the_header_are_skipped(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes("订单明细表\r\n\r\n导出时间：2024-03-01\r\n客户编号,下单时间,实付金额\r\nC1,2024-01-01,10\r\nC2,2024-01-02,20\r\n".encode("gbk"))
+    raw = read_file(path)
+    assert raw.table.column_names == ["客户编号", "下单时间", "实付金额"]
+    assert raw.table.column("客户编号").to_pylist() == ["C1", "C2"]
+
+
+def test_ragged_line_below_title_lines(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("Orders report\na,b\n1,2\n3,4,5\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as info:
+        read_file(path)
+    assert info.value.fields["line"] == 4
+
+
+def test_single_column_file(tmp_path):
+    path = tmp_path / "ids.csv"
+    path.write_text("customer_id\nC1\nC2\n", encoding="utf-8")
+    raw = read_file(path)
+    assert raw.table.to_pydict() == {"customer_id": ["C1", "C2"]}

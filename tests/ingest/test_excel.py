@@ -90,3 +90,37 @@ def test_legacy_xls_is_named(tmp_path):
     with pytest.raises(InputFileError) as info:
         read_file(path)
     assert info.value.key == "ingest.legacy_xls"
+
+
+def test_report_title_rows_above_the_header_are_skipped(tmp_path):
+    path = tmp_path / "report.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["客户订单明细"])
+    sheet.append([None])
+    sheet.append(["导出时间：2024-03-01"])
+    sheet.append(["客户编号", "下单时间", "实付金额"])
+    sheet.append(["C1", dt.datetime(2024, 1, 1), 10])
+    book.save(path)
+    raw = read_file(path)
+    assert raw.table.column_names == ["客户编号", "下单时间", "实付金额"]
+    assert raw.table.num_rows == 1
+
+
+def test_single_column_sheet_keeps_its_first_row_as_header(tmp_path):
+    path = tmp_path / "ids.xlsx"
+    book = openpyxl.Workbook()
+    for value in ("customer_id", "C1", "C2"):
+        book.active.append([value])
+    book.save(path)
+    assert read_file(path).table.to_pydict() == {"customer_id": ["C1", "C2"]}
+
+
+def test_header_with_numbers_below_a_title_is_not_mistaken(tmp_path):
+    # A one-cell first row followed by a data-like row (a number) is the header, not a title.
+    path = tmp_path / "odd.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["客户编号", None])
+    book.active.append(["C1", 5])
+    book.save(path)
+    assert read_file(path).table.to_pydict() == {"客户编号": ["C1"], "column_2": [5]}

@@ -22,13 +22,13 @@ import pyarrow.csv as pacsv
 from customer_value.errors import InputFileError
 from customer_value.ingest.detect import (
     FileKind,
+    TextLayout,
     decode_sample,
     detect_encoding,
     looks_binary,
     one_line,
     read_head,
-    sample_header,
-    sniff_delimiter,
+    sniff_layout,
 )
 from customer_value.ingest.raw import clean_headers
 
@@ -70,37 +70,32 @@ def read_delimited(
     text = decode_sample(head, encoding)
     if not text.strip():
         raise InputFileError("ingest.empty", path=str(path))
-    if delimiter is None:
-        suffixes = [s.lower() for s in path.suffixes if s.lower() not in (".gz", ".gzip")]
-        delimiter = sniff_delimiter(text, preferred=_PREFERRED.get(suffixes[-1]) if suffixes else None)
-    sampled = sample_header(text, delimiter)
-    width = len(sampled)
+    suffixes = [s.lower() for s in path.suffixes if s.lower() not in (".gz", ".gzip")]
+    layout = sniff_layout(text, delimiter=delimiter, preferred=_PREFERRED.get(suffixes[-1]) if suffixes else None)
     multiline = '"' in text
     try:
-        table = _read_arrow(path, kind, encoding, delimiter, width, multiline=multiline)
+        table = _read_arrow(path, kind, encoding, layout, multiline=multiline)
     except _NotUtf8 as exc:
         if not detected:
             raise InputFileError("ingest.encoding", path=str(path), encoding=encoding, detail=str(exc)) from exc
         encoding = "gb18030"  # ASCII head, GBK further in
-        table = _read_arrow(path, kind, encoding, delimiter, width, multiline=multiline)
+        table = _read_arrow(path, kind, encoding, layout, multiline=multiline)
     if table.num_rows <= 1:
         raise InputFileError("ingest.no_rows", path=str(path))
-    if len(sampled) == table.num_columns:
-        header = sampled  # as written: a header "NA" or "None" must not become null
+    if len(layout.header) == table.num_columns:
+        header = layout.header  # as written: a header "NA" or "None" must not become null
     else:
         first = table.slice(0, 1).to_pylist()[0]
         header = [first[f"f{i}"] for i in range(table.num_columns)]
     names = clean_headers(header)
-    return table.slice(1).rename_columns(names), encoding, delimiter
+    return table.slice(1).rename_columns(names), encoding, layout.delimiter
 
 
 class _NotUtf8(Exception):
     """Arrow found bytes that aren't UTF-8 in a file read as UTF-8."""
 
 
-def _read_arrow(
-    path: Path, kind: FileKind, encoding: str, delimiter: str, width: int, *, multiline: bool
-) -> pa.Table:
+def _read_arrow(path: Path, kind: FileKind, encoding: str, layout: TextLayout, *, multiline: bool) -> pa.Table:
     ragged: list[Any] = []
 
     def on_invalid_row(row: Any) -> str:
@@ -110,10 +105,11 @@ def _read_arrow(
     read_options = pacsv.ReadOptions(
         encoding="utf8" if encoding == "utf-8" else encoding,
         autogenerate_column_names=True,  # the header is data row 0: cleaned and named by us
+        skip_rows=layout.skip_lines,  # title lines above the header
         block_size=_BLOCK_SIZE,
     )
     convert_options = pacsv.ConvertOptions(
-        column_types={f"f{i}": pa.string() for i in range(max(width, 1))},
+        column_types={f"f{i}": pa.string() for i in range(max(len(layout.header), 1))},
         null_values=list(NULL_MARKERS),
         strings_can_be_null=True,
         quoted_strings_can_be_null=True,
@@ -121,7 +117,7 @@ def _read_arrow(
     for newlines_in_values in (multiline, True) if not multiline else (True,):
         ragged.clear()
         parse_options = pacsv.ParseOptions(
-            delimiter=delimiter,
+            delimiter=layout.delimiter,
             quote_char='"',
             double_quote=True,
             newlines_in_values=newlines_in_values,
@@ -140,7 +136,7 @@ def _read_arrow(
                 raise InputFileError("ingest.empty", path=str(path)) from exc
             if ragged and newlines_in_values:
                 row = ragged[0]
-                line = _find_ragged_line(path, kind, encoding, delimiter, row.expected_columns)
+                line = _find_ragged_line(path, kind, encoding, layout, row.expected_columns)
                 raise InputFileError(
                     "ingest.ragged",
                     path=str(path),
@@ -161,14 +157,14 @@ def _read_arrow(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _find_ragged_line(path: Path, kind: FileKind, encoding: str, delimiter: str, expected: int) -> int | None:
-    """The physical line where the first record with a field count other than ``expected`` starts."""
+def _find_ragged_line(path: Path, kind: FileKind, encoding: str, layout: TextLayout, expected: int) -> int | None:
+    """The physical line where the first record (below the titles) with another field count than ``expected`` starts."""
     try:
         with _open_text(path, kind, encoding) as handle:
-            reader = csv.reader(handle, delimiter=delimiter, quotechar='"', strict=False)
+            reader = csv.reader(handle, delimiter=layout.delimiter, quotechar='"', strict=False)
             start = 1
             for record in reader:
-                if record and len(record) != expected:
+                if record and len(record) != expected and start > layout.skip_lines:
                     return start
                 start = reader.line_num + 1
     except (OSError, UnicodeDecodeError, csv.Error, EOFError):

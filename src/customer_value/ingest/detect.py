@@ -280,12 +280,24 @@ def decode_sample(head: bytes, encoding: str) -> str:
     return decoder.decode(head, final=False)
 
 
+@dataclass(frozen=True)
+class TextLayout:
+    """How delimited text is laid out: ``delimiter``, title ``skip_lines`` above the header, ``header`` fields."""
+
+    delimiter: str
+    skip_lines: int
+    header: list[str]
+
+
+_MAX_TITLE_ROWS = 10
+
+
 def sniff_delimiter(text: str, *, preferred: str | None = None) -> str:
-    """The delimiter of delimited ``text``: the candidate that splits the header and rows consistently.
+    """The delimiter of delimited ``text``: the candidate that splits its rows most consistently.
 
     Each of comma, tab, semicolon and pipe is tried with a quote-aware parse of the sample (so
-    delimiters inside quoted fields don't count); the winner gives every row the header's field
-    count most often, then the most fields. ``preferred`` (tab for ``.tsv``) wins ties. A file
+    delimiters inside quoted fields don't count); the winner gives the most rows the same field
+    count (at least 2), then the most fields. ``preferred`` (tab for ``.tsv``) wins ties. A file
     with a single column gives ``preferred`` or comma.
     """
     complete = text[: text.rfind("\n") + 1] if "\n" in text else text
@@ -293,35 +305,64 @@ def sniff_delimiter(text: str, *, preferred: str | None = None) -> str:
     best: tuple[float, int, int] | None = None
     chosen = preferred or ","
     for rank, delimiter in enumerate(order):
-        rows = _sample_rows(complete, delimiter)
-        if not rows or len(rows[0]) < 2:
+        widths = [len(fields) for _, fields in _sample_rows(complete, delimiter)]
+        width = _mode(widths)
+        if width < 2:
             continue
-        width = len(rows[0])
-        consistent = sum(len(row) == width for row in rows) / len(rows)
-        score = (consistent, width, -rank)
+        score = (widths.count(width) / len(widths), width, -rank)
         if best is None or score > best:
             best, chosen = score, delimiter
     return chosen
 
 
-def _sample_rows(text: str, delimiter: str, limit: int = 200) -> list[list[str]]:
+def sniff_layout(text: str, *, delimiter: str | None = None, preferred: str | None = None) -> TextLayout:
+    """Delimiter, title lines and header of delimited ``text`` (a decoded sample of the file).
+
+    Exports often start with a title such as ``订单明细表`` or ``导出时间：2024-01-01`` above the
+    header. Leading rows with at most one non-empty field, followed within
+    :data:`_MAX_TITLE_ROWS` rows by the usual field count, are such titles: they are skipped and
+    ``skip_lines`` counts the physical lines they (and blank lines among them) take.
+    """
+    delimiter = delimiter or sniff_delimiter(text, preferred=preferred)
+    complete = text[: text.rfind("\n") + 1] if "\n" in text else text
+    rows = _sample_rows(complete, delimiter) or _sample_rows(text, delimiter)
+    if not rows:
+        return TextLayout(delimiter, 0, [])
+    width = _mode([len(fields) for _, fields in rows])
+    header_at = 0
+    if width >= 2:
+        for index, (_, fields) in enumerate(rows[: _MAX_TITLE_ROWS + 1]):
+            if len(fields) == width or sum(bool(f.strip()) for f in fields) > 1:
+                header_at = index
+                break
+        else:
+            header_at = 0
+    start_line, header = rows[header_at]
+    return TextLayout(delimiter, start_line - 1 if header_at else 0, header)
+
+
+def _mode(values: list[int]) -> int:
+    if not values:
+        return 0
+    counts = {value: values.count(value) for value in set(values)}
+    return max(counts, key=lambda value: (counts[value], value))
+
+
+def _sample_rows(text: str, delimiter: str, limit: int = 200) -> list[tuple[int, list[str]]]:
+    """Up to ``limit`` non-empty records of ``text`` with the physical line (1-based) each starts on."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', strict=False)
-    rows: list[list[str]] = []
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
     try:
-        for row in reader:
-            if row:
-                rows.append(row)
+        for fields in reader:
+            if fields:
+                rows.append((start, fields))
+            start = reader.line_num + 1
             if len(rows) >= limit:
                 break
     except csv.Error:
         pass
     return rows
-
-
-def sample_header(text: str, delimiter: str) -> list[str]:
-    """The fields of the first non-empty record of ``text`` (the header of delimited text)."""
-    rows = _sample_rows(text, delimiter, limit=1)
-    return rows[0] if rows else []
 
 
 def one_line(exc: BaseException) -> str:

@@ -2,14 +2,16 @@
 
 Cells keep their native types (numbers, datetimes, booleans, text); a column whose cells mix
 types (numbers and ``"N/A"``) is read as text so nothing is lost. The header is the first row
-with any value; rows whose cells are all empty are skipped, as are trailing columns that have
-neither a header nor a value.
+with any value below report titles (see ``_find_header``); rows whose cells are all empty are
+skipped, as are trailing columns that have neither a header nor a value.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from customer_value.errors import InputFileError
 from customer_value.ingest.detect import FileKind, one_line
 from customer_value.ingest.raw import clean_headers, table_from_columns
+
+_MAX_TITLE_ROWS = 10
 
 
 def read_excel(path: Path, kind: FileKind, *, sheet: str | None = None) -> tuple[pa.Table, str]:
@@ -75,16 +79,46 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _read_rows(rows: Any) -> tuple[list[Any], list[list[Any]]]:
-    header: list[Any] | None = None
-    columns: list[list[Any]] = []
-    count = 0
+def _is_title(row: tuple[Any, ...]) -> bool:
+    filled = [value for value in row if not _blank(value)]
+    return len(filled) == 1 and isinstance(filled[0], str)
+
+
+def _is_header(row: tuple[Any, ...]) -> bool:
+    filled = [value for value in row if not _blank(value)]
+    return len(filled) >= 2 and all(isinstance(value, str) for value in filled)
+
+
+def _find_header(rows: Iterator[tuple[Any, ...]]) -> tuple[list[Any] | None, list[tuple[Any, ...]]]:
+    """The header row and the rows read past it; title rows above the header are dropped.
+
+    A report title (``订单明细表``, ``导出时间：…``) is a row with one text cell above a row of at least
+    two text cells; up to :data:`_MAX_TITLE_ROWS` of them are skipped. Otherwise the first
+    non-empty row is the header.
+    """
+    leading: list[tuple[Any, ...]] = []
     for row in rows:
         if row is None or all(_blank(v) for v in row):
             continue
-        if header is None:
-            header = list(row)
-            columns = [[] for _ in header]
+        leading.append(row)
+        if not _is_title(row) or len(leading) > _MAX_TITLE_ROWS:
+            break
+    if not leading:
+        return None, []
+    last = leading[-1]
+    if len(leading) > 1 and _is_header(last) and all(_is_title(row) for row in leading[:-1]):
+        return list(last), []
+    return list(leading[0]), leading[1:]
+
+
+def _read_rows(rows: Iterator[tuple[Any, ...]]) -> tuple[list[Any], list[list[Any]]]:
+    header, pending = _find_header(rows)
+    if header is None:
+        return [], []
+    columns: list[list[Any]] = [[] for _ in header]
+    count = 0
+    for row in itertools.chain(pending, rows):
+        if row is None or all(_blank(v) for v in row):
             continue
         if len(row) > len(header):  # a value beyond the last header: give it an unnamed column
             extra = len(row) - len(header)
@@ -94,8 +128,6 @@ def _read_rows(rows: Any) -> tuple[list[Any], list[list[Any]]]:
             value = row[i] if i < len(row) else None
             column.append(None if value == "" else value)
         count += 1
-    if header is None:
-        return [], []
     while header and _blank(header[-1]) and all(v is None for v in columns[-1]):
         header.pop()
         columns.pop()
