@@ -81,3 +81,10 @@ def test_str_path_is_accepted(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     assert read_file(str(path)).source == str(path)
+
+
+@pytest.mark.parametrize("header", ["PAR1,PAR2", "MZ,BZh", "PK,amount"])
+def test_text_starting_like_a_magic_number_is_text(tmp_path, header):
+    path = tmp_path / "codes.csv"
+    path.write_text(f"{header}\n1,2\n", encoding="utf-8")
+    assert read_file(path).table.column_names == header.split(",")

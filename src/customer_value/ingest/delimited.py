@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from customer_value.errors import InputFileError
+from customer_value.errors import InputFileError, InternalError
 from customer_value.ingest.detect import (
     FileKind,
     TextLayout,
@@ -32,7 +32,8 @@ from customer_value.ingest.detect import (
 )
 from customer_value.ingest.raw import clean_headers
 
-# Cells that mean "no value" and become null. Matched exactly (case-sensitive, after no trimming).
+# Cells that mean "no value" and become null, matched exactly (case-sensitive, not trimmed).
+# Quoted cells match too: "" and "NA" are null like their unquoted forms.
 NULL_MARKERS = ("", "NA", "N/A", "n/a", "#N/A", "NULL", "null", "NaN", "nan", "None")
 
 _BLOCK_SIZE = 4 << 20
@@ -154,7 +155,7 @@ def _read_arrow(path: Path, kind: FileKind, encoding: str, layout: TextLayout, *
         except (EOFError, OSError) as exc:
             key = "ingest.corrupt_gzip" if kind.compression else "ingest.os_error"
             raise InputFileError(key, path=str(path), detail=one_line(exc)) from exc
-    raise AssertionError("unreachable")  # pragma: no cover
+    raise InternalError(detail="the CSV parse loop ended without a result")  # pragma: no cover
 
 
 def _find_ragged_line(path: Path, kind: FileKind, encoding: str, layout: TextLayout, expected: int) -> int | None:

@@ -36,7 +36,8 @@ _EXTENSIONS = {
 }
 _COMPRESSIONS = {".gz": "gzip", ".gzip": "gzip"}
 
-# Magic numbers of binary files that are never tables we read.
+# Magic numbers of binary files that are never tables we read. (Short ones such as "MZ" are left
+# out: a text header could start with them; NUL bytes still mark those files as binary.)
 _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "PNG"),
     (b"\xff\xd8\xff", "JPEG"),
@@ -44,10 +45,8 @@ _MAGIC = (
     (b"GIF89a", "GIF"),
     (b"%PDF-", "PDF"),
     (b"\x7fELF", "ELF"),
-    (b"MZ", "EXE"),
     (b"Rar!\x1a\x07", "RAR"),
     (b"7z\xbc\xaf\x27\x1c", "7z"),
-    (b"BZh", "bzip2"),
     (b"\xfd7zXZ\x00", "xz"),
     (b"SQLite format 3\x00", "SQLite"),
 )
@@ -156,7 +155,7 @@ def sniff_kind(path: Path) -> FileKind:
     if not head:
         raise InputFileError("ingest.empty", path=str(path))
     by_name = _EXTENSIONS.get(suffixes[-1]) if suffixes else None
-    by_content = _format_from_magic(path, head)
+    by_content = _format_from_magic(path, head, compressed=compression is not None)
     if by_content is not None:
         if by_name in ("excel", "parquet") and by_name != by_content:
             _raise_corrupt(path, by_name, f"its content is a {by_content} file")
@@ -178,10 +177,10 @@ def sniff_kind(path: Path) -> FileKind:
     return FileKind("csv", compression)
 
 
-def _format_from_magic(path: Path, head: bytes) -> str | None:
+def _format_from_magic(path: Path, head: bytes, *, compressed: bool) -> str | None:
     if head.startswith(_ZIP):
         return "excel"
-    if head.startswith(_PARQUET):
+    if head.startswith(_PARQUET) and (compressed or _tail(path) == _PARQUET):  # Parquet ends with PAR1 too
         return "parquet"
     if head.startswith(_OLE2):
         raise InputFileError("ingest.legacy_xls", path=str(path))
@@ -189,6 +188,12 @@ def _format_from_magic(path: Path, head: bytes) -> str | None:
         if head.startswith(magic):
             raise InputFileError("ingest.binary_kind", path=str(path), kind=kind)
     return None
+
+
+def _tail(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        handle.seek(-min(4, path.stat().st_size), 2)
+        return handle.read()
 
 
 def _raise_corrupt(path: Path, fmt: str, detail: str) -> None:
