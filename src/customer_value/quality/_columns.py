@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import duckdb
 import numpy as np
@@ -95,18 +96,22 @@ class Distinct:
         return pc.take(per_value, self.indices)
 
 
+@cache
+def _engine() -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB database per process; callers work in cursors of their own."""
+    return duckdb.connect()
+
+
 def connect(**tables: pa.Table) -> duckdb.DuckDBPyConnection:
-    """A private in-memory DuckDB database with ``tables`` registered under their names."""
-    con = duckdb.connect()
+    """A private connection with ``tables`` registered under their names; close it after use.
+
+    It is a cursor of one shared in-memory database (opening a database costs ~10 ms, a
+    cursor ~10 µs); registrations and temporary tables are the cursor's own.
+    """
+    con = _engine().cursor()
     for name, table in tables.items():
         con.register(name, table)
     return con
-
-
-def query(sql: str, **tables: pa.Table) -> pa.Table:
-    """Run one DuckDB statement over Arrow tables in a private in-memory database."""
-    with connect(**tables) as con:
-        return con.sql(sql).to_arrow_table()
 
 
 def sql_string(text: str) -> str:

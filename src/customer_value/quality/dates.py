@@ -52,7 +52,6 @@ from customer_value.quality._columns import (
     is_text,
     normalise_text,
     numbers_as_text,
-    query,
     sql_string,
 )
 from customer_value.quality.missing import is_missing_token
@@ -176,11 +175,12 @@ def _text(column: pa.Array, order: DateOrder, latest: datetime) -> ParsedColumn:
         con.execute(_families_sql())
         con.execute(_fields_sql())
         dayfirst, notes = _decide_order(con, order)
-        result = con.sql(_values_sql(dayfirst, latest)).to_arrow_table()
+        con.execute(_values_sql(dayfirst, latest))
+        result = con.sql("SELECT ts, err FROM r ORDER BY i").to_arrow_table()
+        parts = _family_parts(con, distinct.values, dayfirst) + notes
 
     stamps = distinct.to_rows(result["ts"].combine_chunks())
     errors = pc.if_else(pc.is_null(distinct.indices), MISSING, distinct.to_rows(result["err"].combine_chunks()))
-    parts = _family_parts(result, distinct.values, dayfirst) + notes
     return ParsedColumn.from_parts(stamps, errors, parts or (("quality.rule.nothing_read", {}),))
 
 
@@ -280,11 +280,12 @@ def _decide_order(con: duckdb.DuckDBPyConnection, order: DateOrder) -> tuple[boo
 
 
 def _values_sql(dayfirst: bool, latest: datetime) -> str:
-    """Per distinct value: the timestamp and the reason it has none."""
+    """Table ``r``: per distinct value, the timestamp and the reason it has none."""
     low, high = EXCEL_SERIALS
     month = "b" if dayfirst else "a"
     day = "a" if dayfirst else "b"
     return f"""
+    CREATE TEMP TABLE r AS
     WITH f2 AS (
         SELECT *,
             CASE WHEN fam = 'yearlast' THEN {month} ELSE mo END AS mo2,
@@ -313,22 +314,20 @@ def _values_sql(dayfirst: bool, latest: datetime) -> str:
             END AS err
         FROM t
     )
-    SELECT i, cnt, fam, two_digit, off_min, CASE WHEN err IS NULL THEN stamp END AS ts, err
-    FROM e ORDER BY i
+    SELECT i, cnt, fam, two_digit, off_min, CASE WHEN err IS NULL THEN stamp END AS ts, err FROM e
     """
 
 
-def _family_parts(result: pa.Table, raw: pa.Array, dayfirst: bool) -> tuple[RulePart, ...]:
+def _family_parts(con: duckdb.DuckDBPyConnection, raw: pa.Array, dayfirst: bool) -> tuple[RulePart, ...]:
     """One rule part per form that gave values, most rows first, with the first example."""
-    summary = query(
+    summary = con.sql(
         """
         SELECT fam, sum(cnt) AS rows, min(i) AS first,
             min(i) FILTER (off_min IS NOT NULL) AS first_zoned,
             min(i) FILTER (two_digit) AS first_two_digit
         FROM r WHERE err IS NULL GROUP BY fam ORDER BY rows DESC, first
-        """,
-        r=result,
-    ).to_pylist()
+        """
+    ).to_arrow_table().to_pylist()
     yearlast = "quality.rule.date_dayfirst" if dayfirst else "quality.rule.date_monthfirst"
     parts: dict[str, dict[str, object]] = {}
     for row in summary:
