@@ -278,3 +278,16 @@ class socket_closed_port:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+def test_unroutable_host_times_out_quickly():
+    # 192.0.2.0/24 is reserved for documentation (TEST-NET-1): nothing answers there.
+    url = "postgresql+psycopg://u:pw-123@192.0.2.1:5432/db?connect_timeout=1"
+    with pytest.raises(DatabaseError) as info:
+        read_sql(url, "SELECT 1")
+    assert "pw-123" not in str(info.value)
+
+
+def test_percent_and_colons_in_postgres_queries(pg_orders):
+    raw = read_sql(pg_orders, "SELECT 备注, 下单时间::date AS d FROM 订单 WHERE 备注 LIKE '%50\\%' OR 备注 = ' :x'")
+    assert raw.table.column("备注").to_pylist() == ["退款 50%"]

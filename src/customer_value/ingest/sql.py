@@ -27,6 +27,7 @@ from customer_value.ingest.detect import one_line
 from customer_value.ingest.raw import RawTable, clean_headers, column_array
 
 CHUNK_ROWS = 50_000
+CONNECT_TIMEOUT_SECONDS = 10
 
 # Words that make a statement write, lock or export even when it starts with SELECT or WITH.
 _WRITING = frozenset(
@@ -77,7 +78,7 @@ def read_sql(url: str, query: str, *, chunk_rows: int = CHUNK_ROWS) -> RawTable:
     _check_sqlite_file(parsed, masked)
     secrets = _secrets(parsed)
     try:
-        engine = sa.create_engine(parsed, poolclass=NullPool)
+        engine = sa.create_engine(parsed, poolclass=NullPool, connect_args=_connect_args(parsed))
     except (sa.exc.NoSuchModuleError, ImportError) as exc:
         raise DatabaseError("ingest.db_driver_missing", url=masked, driver=parsed.drivername) from exc
     except sa.exc.ArgumentError as exc:
@@ -167,6 +168,13 @@ def _strip_literals(query: str) -> str:
             continue
         out.append(" ")
     return "".join(out)
+
+
+def _connect_args(url: URL) -> dict[str, Any]:
+    """A connect timeout for network databases, so an unreachable host fails instead of hanging."""
+    if url.get_backend_name() in ("postgresql", "mysql", "mariadb") and "connect_timeout" not in url.query:
+        return {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    return {}
 
 
 def _check_sqlite_file(url: URL, masked: str) -> None:
