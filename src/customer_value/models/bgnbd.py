@@ -8,6 +8,7 @@ from scipy import special, stats
 from customer_value.models._base import as_horizon, check_is_fitted, finite_or_raise, scalar_or_array
 from customer_value.models._data import Triples
 from customer_value.models._purchase import PurchaseModel, rate_scale
+from customer_value.models._special import hyp2f1
 
 __all__ = ["BetaGeoModel", "expected_factor"]
 
@@ -29,7 +30,7 @@ def expected_factor(r: float, alpha: float, a: float, b: float, x: np.ndarray, T
     c = a + b + x - 1.0 + shift
     one_minus_z = (alpha + T) / (alpha + T + t)
     z = t / (alpha + T + t)
-    hyp = special.hyp2f1(a + b - 1.0 + shift - r, a - 1.0, c, z)
+    hyp = hyp2f1(a + b - 1.0 + shift - r, a - 1.0, c, z)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_term = np.log(np.where(hyp > 0, hyp, 1.0)) + (a - 1.0) * np.log(one_minus_z)
         bracket = np.where(hyp > 0, -np.expm1(log_term), 1.0 - one_minus_z ** (a - 1.0) * hyp)

@@ -10,12 +10,21 @@ from customer_value.models._purchase import PurchaseModel, rate_scale
 
 __all__ = ["ParetoNBDModel"]
 
-# Gauss-Legendre rule on [0, 1] for the integral term of the likelihood.
-_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(32)
-_NODES = 0.5 * (_NODES + 1.0)
-_WEIGHTS = 0.5 * _WEIGHTS
-# The integrand decays like exp(-(r+s+x) σ); beyond σ = _DECAY / (r+s+x) it is below e^-40.
-_DECAY = 40.0
+
+def _composite_rule(per_panel: int, edges: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Composite Gauss-Legendre rule on [0, 1] with panels graded towards 0."""
+    nodes, weights = np.polynomial.legendre.leggauss(per_panel)
+    lows, highs = np.array(edges[:-1]), np.array(edges[1:])
+    half = 0.5 * (highs - lows)
+    all_nodes = (lows[:, None] + half[:, None] * (nodes[None, :] + 1.0)).ravel()
+    all_weights = (half[:, None] * weights[None, :]).ravel()
+    return all_nodes, all_weights
+
+
+# Rule for the integral term of the likelihood, in σ / σ_max. Panels shrink by 4 towards σ = 0,
+# where the integrand decays fastest (rate up to r+s+x) while its bulk may spread to σ_max.
+_NODES, _WEIGHTS = _composite_rule(12, (0.0, 1 / 64, 1 / 16, 1 / 4, 1.0))
+_LOG_WEIGHTS = np.log(_WEIGHTS)
 
 
 def _log_subtract(big: np.ndarray, small: np.ndarray) -> np.ndarray:
@@ -96,20 +105,23 @@ class ParetoNBDModel(PurchaseModel):
     @staticmethod
     def _quadrature(
         theta: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Nodes of ∫_{t_x}^{T}(α+τ)^-(r+x)(β+τ)^-(s+1)dτ: log terms and the logs of α+τ, β+τ."""
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Log terms of ∫_{t_x}^{T}(α+τ)^-(r+x)(β+τ)^-(s+1)dτ at the nodes, with ln and 1/ of α+τ, β+τ.
+
+        With m = min(α, β) and σ = ln((m+τ)/(m+t_x)), one of α+τ, β+τ is m+τ = (m+t_x)e^σ.
+        """
         r, alpha, s, beta = theta
         base = min(alpha, beta)
         start = base + t_x
-        span = np.minimum(np.log((base + T) / start), _DECAY / (r + s + x))
-        sigma = span[:, None] * _NODES[None, :]
-        grown = start[:, None] * np.exp(sigma)
-        log_a = np.log(grown + (alpha - base))
-        log_b = np.log(grown + (beta - base))
         with np.errstate(divide="ignore"):
-            log_w = np.log(span[:, None] * _WEIGHTS[None, :]) + np.log(grown)
-        terms = log_w - (r + x)[:, None] * log_a - (s + 1.0) * log_b
-        return terms, log_a, log_b, grown
+            span = np.log((base + T) / start)
+            log_w = np.log(span)[:, None] + _LOG_WEIGHTS[None, :]
+        log_base = np.log(start)[:, None] + span[:, None] * _NODES[None, :]
+        grown = np.exp(log_base)
+        log_other = np.log(grown + abs(alpha - beta))
+        log_a, log_b = (log_base, log_other) if alpha <= beta else (log_other, log_base)
+        terms = log_w + log_base - (r + x)[:, None] * log_a - (s + 1.0) * log_b
+        return terms, log_a, log_b, log_base, log_other
 
     def _loglik(self, theta: np.ndarray, data: Triples) -> tuple[float, np.ndarray]:
         r, alpha, s, beta = theta
@@ -117,22 +129,29 @@ class ParetoNBDModel(PurchaseModel):
         rx = r + x
         log_aT, log_bT = np.log(alpha + data.T), np.log(beta + data.T)
         first = -rx * log_aT - s * log_bT
-        terms, log_a, log_b, grown = self._quadrature(theta, x, data.t_x, data.T)
-        log_j = special.logsumexp(terms, axis=1)
-        empty = ~np.isfinite(log_j)
-        p_nodes = np.exp(terms - np.where(empty, 0.0, log_j)[:, None])
-        p_nodes[empty] = 0.0
+        terms, log_a, log_b, log_base, log_other = self._quadrature(theta, x, data.t_x, data.T)
+        top = terms.max(axis=1)
+        empty = ~np.isfinite(top)  # t_x = T: no time to have died unobserved
+        top[empty] = 0.0
+        # Clipped so negligible nodes stay normal floats (subnormals are very slow to compute with).
+        p_nodes = np.exp(np.maximum(terms - top[:, None], -300.0))
+        mass = p_nodes.sum(axis=1)
+        with np.errstate(divide="ignore"):
+            log_j = top + np.log(mass)
+        p_nodes /= np.where(empty, 1.0, mass)[:, None]
         second = np.log(s) + log_j
         total = np.logaddexp(first, second)
         pi2 = np.where(empty, 0.0, np.exp(second - total))
         pi1 = 1.0 - pi2
         ll_i = special.gammaln(rx) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta) + total
-        inv_a = 1.0 / (grown + (alpha - min(alpha, beta)))
-        inv_b = 1.0 / (grown + (beta - min(alpha, beta)))
-        e_log_a = np.sum(p_nodes * log_a, axis=1)
-        e_log_b = np.sum(p_nodes * log_b, axis=1)
-        e_inv_a = np.sum(p_nodes * inv_a, axis=1)
-        e_inv_b = np.sum(p_nodes * inv_b, axis=1)
+        e_log_base = np.einsum("ij,ij->i", p_nodes, log_base)
+        e_log_other = np.einsum("ij,ij->i", p_nodes, log_other)
+        e_inv_base = np.einsum("ij,ij->i", p_nodes, np.exp(-log_base))
+        e_inv_other = np.einsum("ij,ij->i", p_nodes, np.exp(-log_other))
+        if alpha <= beta:
+            e_log_a, e_log_b, e_inv_a, e_inv_b = e_log_base, e_log_other, e_inv_base, e_inv_other
+        else:
+            e_log_a, e_log_b, e_inv_a, e_inv_b = e_log_other, e_log_base, e_inv_other, e_inv_base
         d_r = special.digamma(rx) - special.digamma(r) + np.log(alpha) - pi1 * log_aT - pi2 * e_log_a
         d_alpha = r / alpha - rx * (pi1 / (alpha + data.T) + pi2 * e_inv_a)
         d_s = np.log(beta) - pi1 * log_bT + pi2 * (1.0 / s - e_log_b)
