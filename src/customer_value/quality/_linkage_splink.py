@@ -9,7 +9,9 @@ u = share among random pairs):
 
 - ``name``: exact after normalisation, with term-frequency adjustment so 王伟 counts for little
   [0.85 / 1e-3]; the same letters in another spacing or word order [0.07 / 1e-4]; Latin-script
-  names within a typo (Jaro-Winkler ≥ 0.9 and at most 2 edits) [0.05 / 1e-4]; else [0.03].
+  names (5+ letters) one typo apart — one insertion, deletion, substitution or transposition of
+  neighbours [0.05 / 1e-4]; else [0.03]. Not two edits: Henry/Harry Phillips sharing a family
+  mailbox are two people, and Jaro-Winkler misses early typos (``brbara`` vs ``barbara`` ≈ 0.88).
 - ``phone``, ``email``: exact, with term-frequency adjustment so a switchboard or family mailbox
   shared by many records counts for less [0.85 and 0.80 / 1e-5]; else.
 - ``place``: same address (term-frequency adjusted) / close address / same region / else. One
@@ -107,9 +109,8 @@ def _tf(column: str) -> dict[str, Any]:
 
 def _name_comparison() -> dict[str, Any]:
     typo = (
-        "name_latin_l AND name_latin_r "
-        "AND jaro_winkler_similarity(name_norm_l, name_norm_r) >= 0.9 "
-        "AND damerau_levenshtein(name_norm_l, name_norm_r) <= 2"
+        "name_latin_l AND name_latin_r AND least(length(name_norm_l), length(name_norm_r)) >= 5 "
+        "AND damerau_levenshtein(name_norm_l, name_norm_r) <= 1"
     )
     return {
         "output_column_name": "name",

@@ -69,7 +69,7 @@ _CN_MAIL = ("qq.com", "163.com", "126.com", "sina.com", "foxmail.com", "gmail.co
 _EN_MAIL = ("gmail.com", "outlook.com", "yahoo.co.uk", "hotmail.com", "icloud.com")
 _NAMESAKES = ("王伟", "李娜", "张伟", "王芳", "刘洋", "李静", "张敏", "王静", "John Smith", "Mary Johnson")
 
-KINDS_DUPLICATE = ("dup_phone", "dup_email", "dup_fullwidth")
+KINDS_DUPLICATE = ("dup_phone", "dup_email", "dup_fullwidth", "dup_typo")
 KINDS_TRAP = ("trap_namesake", "trap_switchboard", "trap_family")
 
 _SCHEMA = pa.schema(
@@ -187,11 +187,24 @@ class _Generator:
             return rng.choice([name.upper(), name.lower(), "  " + name.replace(" ", "   ") + " ", name.title()])
         return rng.choice([" ".join(name), name + " ", " " + name, name[0] + " " + name[1:]])
 
+    def typo(self, name: str) -> str:
+        rng = self.rng
+        first, _, last = name.partition(" ")
+        word = last if len(last) > 3 and rng.random() < 0.5 else first
+        i = rng.randrange(1, len(word) - 1)
+        slipped = rng.choice(
+            [word[:i] + word[i + 1] + word[i] + word[i + 2 :], word[:i] + word[i + 1 :], word[:i] + word[i] + word[i:]]
+        )
+        return name.replace(word, slipped, 1)
+
     def duplicate(self, base: dict, kind: str) -> dict:
         rng = self.rng
         chinese = not str(base["name"]).isascii()
         name = self.name_variant(str(base["name"]), fullwidth=kind == "dup_fullwidth")
-        if kind == "dup_phone":
+        if kind == "dup_typo":  # one slip of the keyboard in a Latin-script name, same e-mail
+            name = self.typo(str(base["name"]))
+            phone, email = rng.choice([None, base["phone"]]), base["email"]
+        elif kind == "dup_phone":
             phone, email = base["phone"], rng.choice([None, base["email"], self.email(chinese, str(base["name"]))])
         elif kind == "dup_email":
             phone, email = rng.choice([None, base["phone"]]), base["email"]
@@ -240,6 +253,8 @@ def make_linkage_customers(n: int = 3000, *, seed: int = 0, duplicate_rate: floa
         choices = [k for k, ok in (("dup_phone", base["phone"]), ("dup_email", base["email"])) if ok]
         if base["phone"] or base["email"]:
             choices.append("dup_fullwidth")
+        if base["email"] and str(base["name"]).isascii():
+            choices.append("dup_typo")
         if not choices:
             continue
         for _ in range(2 if rng.random() < 0.1 else 1):
@@ -259,16 +274,20 @@ def make_linkage_customers(n: int = 3000, *, seed: int = 0, duplicate_rate: floa
                 row = gen.person(trap, chinese=True)
                 row.update(phone=phone, region=region_address[0], address=region_address[1])
                 made += 1
-        else:  # a family sharing one e-mail address (and a surname)
-            surname, email = gen.cn_surname(), gen.email(True)
+        else:  # a family sharing one e-mail address (and a surname, and often a home)
+            chinese = rng.random() < 0.7
+            surname = gen.cn_surname() if chinese else rng.choice(_EN_LAST)
+            email, home = gen.email(chinese, surname), gen.place(chinese)
             seen: set[str] = set()
             for _ in range(rng.randint(2, 4)):
-                name = surname + gen.cn_given()
+                name = surname + gen.cn_given() if chinese else f"{rng.choice(_EN_FIRST)} {surname}"
                 if name in seen:
                     continue
                 seen.add(name)
-                row = gen.person(trap, name=name, chinese=True)
+                row = gen.person(trap, name=name, chinese=chinese)
                 row["email"] = email
+                if rng.random() < 0.5:
+                    row.update(region=home[0], address=home[1])
                 made += 1
 
     rows = gen.rows

@@ -14,7 +14,7 @@ one mailbox. So two records are merged only when
 2. they share a contact point — the same phone, the same e-mail, or (with agreeing names) the same
    address, **and**
 3. their names do not clearly disagree: both names normalise to the same text, the same letters in
-   another spacing or word order, or (Latin script only) a typo apart; or one name is missing.
+   another spacing or word order, or (Latin script) one typo apart; or one name is missing.
 
 Hence a shared name never merges two records without a shared contact point, and a shared phone or
 e-mail never merges two clearly different names. Within those bounds the model weighs the evidence:
