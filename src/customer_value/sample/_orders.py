@@ -113,6 +113,10 @@ def order_amounts(rng: np.random.Generator, who: np.ndarray, log_mean: np.ndarra
     return np.maximum(np.round(amount, 2), 9.9)
 
 
+def _arrow(values) -> pa.Array:
+    return values if isinstance(values, pa.Array) else pa.array(values)
+
+
 def make_ids(prefix: str, at: np.ndarray) -> pa.Array:
     """Ids ``<prefix><yyyymmdd><5-digit sequence in the day>`` for times sorted ascending."""
     day = at.astype("datetime64[D]").astype(np.int64)
@@ -134,12 +138,14 @@ def build_orders(
     *,
     end_at: np.datetime64,
     detailed: bool = True,
+    id_offset: int | None = None,
 ) -> pd.DataFrame:
     """Assemble the orders table: cancellations, refund reversals, ids, sorted by time.
 
     ``customer_id`` holds the id of each customer position in ``who``. ``end_at`` is the
     exclusive end of the window; refunds that would fall after it are dropped. ``detailed``
-    adds cost, quantity and refund_of.
+    adds cost, quantity and refund_of. Order ids are ``SO``/``RF`` + day + sequence in the day,
+    or, given ``id_offset``, ``O`` + a 10-digit running number starting after it.
     """
     n = len(who)
     status = np.where(rng.random(n) < CANCEL_SHARE, 1, 0)  # 0 completed, 1 cancelled, 2 refund
@@ -158,20 +164,24 @@ def build_orders(
     all_cost = np.r_[cost, -np.round(cost[refunded] * share, 2)]
     all_status = np.r_[status, np.full(len(refunded), 2)]
     source = np.r_[np.full(n, -1), refunded]
-    order = np.lexsort((all_status, all_who, all_at))
+    # by time, then sales before their refunds; stable, so ties keep customer order
+    order = np.argsort(all_at.astype(np.int64) * 4 + all_status, kind="stable")
     is_refund = all_status[order] == 2
-    ids = np.empty(len(order), dtype=object)
-    ids[~is_refund] = make_ids("SO", all_at[order][~is_refund]).to_numpy(zero_copy_only=False)
-    ids[is_refund] = make_ids("RF", all_at[order][is_refund]).to_numpy(zero_copy_only=False)
+    if id_offset is None:
+        sales, refunds = np.flatnonzero(~is_refund), np.flatnonzero(is_refund)
+        both = pa.concat_arrays([make_ids("SO", all_at[order][sales]), make_ids("RF", all_at[order][refunds])])
+        ids = both.take(np.argsort(np.r_[sales, refunds], kind="stable"))
+    else:
+        numbers = pa.array(np.arange(id_offset + 1, id_offset + len(order) + 1))
+        ids = pc.binary_join_element_wise("O", pc.utf8_lpad(pc.cast(numbers, pa.string()), 10, "0"), "")
     position = np.empty(len(order), dtype=np.int64)
     position[order] = np.arange(len(order))
     src = source[order]
-    refund_of = np.full(len(order), None, dtype=object)
-    refund_of[is_refund] = ids[position[src[is_refund]]]
+    refund_of = ids.take(pa.array(np.where(is_refund, position[src], 0), mask=~is_refund))
 
     frame = {
-        "order_id": pd.array(pa.array(ids, pa.string()), dtype="str"),
-        "customer_id": pd.array(pa.array(customer_id).take(all_who[order]), dtype="str"),
+        "order_id": pd.array(ids, dtype="str"),
+        "customer_id": pd.array(_arrow(customer_id).take(all_who[order]), dtype="str"),
         "ordered_at": all_at[order],
         "amount": all_amount[order],
     }
