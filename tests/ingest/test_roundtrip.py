@@ -1,11 +1,13 @@
 """Properties: whatever a CSV writer produces, read_file gives back (cells, headers, encodings, delimiters).
 
-Side note on speed (measured on the 2-core dev machine, not asserted): a generated 1,000,000-row,
-8-column orders CSV (客户编号, 订单号, 下单时间, 实付金额, 订单状态, 手机, 地区, 备注; quoted notes)
-reads in 0.2–0.8 s as UTF-8 (97 MB) and 0.65–1.0 s as GBK (85 MB, detected and transcoded to
-GB18030 while streaming), 1.2 s as gzip-compressed GBK; peak RSS about 400 MB of which about
-200 MB is the interpreter and imports (the Arrow table itself is 114 MB). The fingerprint's
-sha256 is included in those times.
+Side note on speed (measured by hand, not asserted; 2-core dev machine shared with other jobs):
+a generated 1,000,000-row, 8-column orders CSV (客户编号, 订单号, 下单时间, 实付金额, 订单状态, 手机,
+地区, 备注; quoted notes) reads with ``read_file`` (sha256 fingerprint included) in
+- UTF-8, 97 MB: 0.5-0.75 s CPU; wall 0.2-0.8 s on an idle machine, 0.6-2.7 s at load average 6-7;
+- GBK, 85 MB (detected, transcoded to UTF-8 while streaming): 1.0-1.3 s CPU; wall 0.65-1.0 s idle,
+  2.3-3.8 s under load; the same file gzip-compressed: 1.1-1.3 s CPU.
+Peak RSS is about 400 MB, of which about 200 MB is the interpreter and imports; the Arrow table
+itself is 114 MB.
 """
 
 from __future__ import annotations
