@@ -291,3 +291,12 @@ def test_unroutable_host_times_out_quickly():
 def test_percent_and_colons_in_postgres_queries(pg_orders):
     raw = read_sql(pg_orders, "SELECT 备注, 下单时间::date AS d FROM 订单 WHERE 备注 LIKE '%50\\%' OR 备注 = ' :x'")
     assert raw.table.column("备注").to_pylist() == ["退款 50%"]
+
+
+def test_password_in_query_parameters_is_masked(postgres_server):
+    server = postgres_server
+    url = f"postgresql+psycopg://{server.password_user}@127.0.0.1:{server.port}/postgres?password=qp-secret-42"
+    with pytest.raises(DatabaseError) as info:
+        read_sql(url, "SELECT 1")
+    assert "qp-secret-42" not in str(info.value)
+    assert "password authentication failed" in str(info.value)

@@ -240,13 +240,16 @@ def _content_hash(table: pa.Table) -> str:
 
 
 def _secrets(url: URL) -> list[str]:
-    password = url.password
-    if not password:
-        return []
-    password = str(password)
-    if len(password) < 3:  # scrubbing one or two characters would garble the message
-        return []
-    return sorted({password, quote_plus(password)}, key=len, reverse=True)
+    """The password of ``url`` (authority or ``password=`` parameter), raw and URL-quoted, longest first."""
+    candidates = [url.password] + [
+        value for key, value in url.query.items() if key.lower() in ("password", "passwd", "pwd")
+    ]
+    secrets: set[str] = set()
+    for candidate in candidates:
+        for value in candidate if isinstance(candidate, tuple) else (candidate,):
+            if value is not None and len(str(value)) >= 3:  # scrubbing 1-2 characters would garble text
+                secrets.update({str(value), quote_plus(str(value))})
+    return sorted(secrets, key=len, reverse=True)
 
 
 def _scrub(text: str, secrets: list[str]) -> str:
