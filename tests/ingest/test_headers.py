@@ -240,3 +240,13 @@ def test_column_mapping_is_frozen():
     assert isinstance(mapping, ColumnMapping)
     with pytest.raises(AttributeError):
         mapping.table = "orders"  # type: ignore[misc]
+
+
+def test_lenient_explicit_mapping_ignores_headers_of_other_sources():
+    shared = {"VIP号": "customer_id", "应付金额": "amount"}
+    mapping = map_columns(["VIP号", "下单时间", "实付金额"], "orders", explicit=shared, strict=False)
+    assert mapping.columns["customer_id"] == "VIP号"
+    assert mapping.columns["amount"] == "实付金额"
+    assert mapping.explicit == {"VIP号": "customer_id"}
+    with pytest.raises(ConfigError):
+        map_columns(["VIP号", "下单时间", "实付金额"], "orders", explicit=shared)

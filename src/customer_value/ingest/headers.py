@@ -47,7 +47,7 @@ class ColumnMapping:
     unmapped
         Source headers that map to no canonical column, in source order; kept as extras.
     explicit
-        The explicit mapping that was applied (source header → canonical column).
+        The explicit entries that were applied (source header → canonical column).
     extras
         Unmapped source header → its column name in the mapped table (``x_…``).
     source
@@ -105,6 +105,7 @@ def map_columns(
     *,
     explicit: Mapping[str, str] | None = None,
     source: str = "",
+    strict: bool = True,
 ) -> ColumnMapping:
     """Find the canonical columns of ``table`` among ``headers``.
 
@@ -118,6 +119,9 @@ def map_columns(
         Source header → canonical column; applied first, overriding synonyms.
     source
         Name of the source, for messages.
+    strict
+        When False, explicit entries whose header this source lacks are ignored instead of an
+        error (for a mapping configured per table and shared by sources with other headers).
 
     Returns
     -------
@@ -136,9 +140,12 @@ def map_columns(
     where = source or "the source"
     seen = ", ".join(headers)
     columns: dict[str, str] = {}
+    applied: dict[str, str] = {}
     for header, column in explicit.items():
         actual = _find_header(header, headers)
         if actual is None:
+            if not strict:
+                continue
             raise ConfigError("ingest.unknown_header", header=header, source=where, seen=seen)
         if column not in canonical:
             raise ConfigError(
@@ -147,6 +154,7 @@ def map_columns(
         if column in columns:
             raise ConfigError("ingest.duplicate_target", first=columns[column], second=actual, column=column)
         columns[column] = actual
+        applied[header] = column
     taken = set(columns.values())
     index = _synonym_index(table)
     best: dict[str, tuple[int, int, str]] = {}
@@ -176,7 +184,7 @@ def map_columns(
         columns=ordered,
         amount_rule=amount_rule,
         unmapped=unmapped,
-        explicit=explicit,
+        explicit=applied,
         extras=dict(zip(unmapped, extra_names(unmapped), strict=True)),
         source=source,
     )
