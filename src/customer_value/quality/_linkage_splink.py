@@ -47,6 +47,9 @@ M_FLOOR = 0.01
 "different phone" to m = 0, which would make a changed phone number an absolute veto."""
 DETERMINISTIC_RECALL = 0.7
 """Assumed recall of "same name and same phone or e-mail" when estimating the prior match rate."""
+DEFAULT_DUPLICATE_SHARE = 0.1
+"""Prior used where no deterministic rule can estimate it: about one record in ten has a twin, so
+two random records match with probability 0.1 / (n - 1)."""
 
 
 @dataclass(frozen=True)
@@ -290,7 +293,9 @@ def score_pairs(records: pa.Table, *, threshold: float, seed: int) -> Scored:
     """
     columns = set(records.column_names) - {"customer_id"}
     n = records.num_rows
-    defaults = build_settings(columns, prior=1.0 / max(n, 2))
+    defaults = build_settings(columns, prior=min(0.5, DEFAULT_DUPLICATE_SHARE / max(n - 1, 1)))
+    if not defaults["blocking_rules_to_generate_predictions"]:  # nothing to block on: no candidates
+        return Scored(pairs=pa.table({}), trained=False, model=defaults)
     con = duckdb.connect()
     try:
         with quiet_splink():

@@ -368,7 +368,7 @@ def link_customers(
         pairs = _deterministic_pairs(prepared)
     else:
         scored = score_pairs(prepared, threshold=threshold, seed=seed)
-        pairs = scored.pairs.cast(PAIRS_SCHEMA)
+        pairs = scored.pairs.cast(PAIRS_SCHEMA) if scored.pairs.num_columns else PAIRS_SCHEMA.empty_table()
         method = "splink" if scored.trained else "splink (default m-probabilities: EM could not run)"
 
     mapping = _mapping(table, pairs)
