@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
-
 from customer_value.i18n import msg
 
 
@@ -82,8 +80,12 @@ class ModelFitError(UserError):
     key = "error.model_fit"
 
 
-class NotFittedError(_SklearnNotFittedError, CVAError):
-    """An estimator was used before ``fit``."""
+class NotFittedError(CVAError, ValueError, AttributeError):
+    """An estimator was used before ``fit``.
+
+    Same bases as scikit-learn's ``NotFittedError`` (ValueError, AttributeError) without importing
+    scikit-learn, which would add seconds to every ``cva`` command.
+    """
 
     key = "error.not_fitted"
 

@@ -1,4 +1,8 @@
-"""What every ``cva`` command shares: options, the error handler, output to JSON or Rich."""
+"""What every ``cva`` command shares: options, the error handler, output to JSON or Rich.
+
+Command modules import the stage packages inside the command functions, so that ``cva --help``
+and quick commands don't pay for loading Ibis, Splink or LightGBM.
+"""
 
 from __future__ import annotations
 

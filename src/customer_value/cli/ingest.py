@@ -24,16 +24,13 @@ from customer_value.cli._common import (
 )
 from customer_value.errors import ConfigError
 from customer_value.i18n import msg
-from customer_value.pipeline.demo import ingest_sources
-from customer_value.pipeline.ingest import IngestOutcome, ingest_database, ingest_file, parse_map_options
-from customer_value.pipeline.report import quality_report
 
 
-def _outcome_json(outcome: IngestOutcome) -> dict:
+def _outcome_json(outcome) -> dict:
     return {"skipped": outcome.skipped, "merged_customers": outcome.merged_customers, **asdict(outcome.record)}
 
 
-def _print_outcome(outcome: IngestOutcome, lang: str) -> None:
+def _print_outcome(outcome, lang: str) -> None:
     r = outcome.record
     if outcome.skipped:
         out.print(msg("cli.ingest_skipped", lang, source=r.source, table=r.table))
@@ -64,6 +61,10 @@ def ingest(
     lang: LangOption = None,
 ) -> None:
     """Read a file or a database query into a canonical table (no FILE: every source in cva.yaml)."""
+    from customer_value.ingest import parse_map_options
+    from customer_value.pipeline.demo import ingest_sources
+    from customer_value.pipeline.ingest import ingest_database, ingest_file
+
     lang = language(workspace, lang)
     ws = workspace_of(workspace)
     settings = ws.settings()
@@ -95,6 +96,8 @@ def ingest(
 @handle_errors
 def quality(workspace: WorkspaceOption = None, json_: JsonOption = False, lang: LangOption = None) -> None:
     """Rows read, kept and quarantined by reason, duplicates merged, completeness per field."""
+    from customer_value.pipeline.report import quality_report
+
     lang = language(workspace, lang)
     ws = workspace_of(workspace)
     report = quality_report(ws, ws.settings())

@@ -20,7 +20,6 @@ from customer_value.cli._common import (
     workspace_of,
 )
 from customer_value.i18n import msg
-from customer_value.runs.results import customer_record, export_frame, top_customers, write_export
 from customer_value.workspace import Workspace
 
 LIST_COLUMNS = ("customer_id", "orders", "net_revenue", "recency_days", "rfm_score", "rfm_segment", "rfm_group")
@@ -37,6 +36,8 @@ def _label(lang: str, column: str, value: object) -> object:
 
 def show_customers(workspace: Workspace, *, top: int, segment: str | None, as_json: bool, lang: str) -> None:
     """Print the top customers of the current run."""
+    from customer_value.runs.results import top_customers
+
     frame = top_customers(workspace, top=top, segment=segment)
     if as_json:
         print_json(frame.to_dict("records"))
@@ -70,6 +71,8 @@ def customer(
     lang: LangOption = None,
 ) -> None:
     """Profile, summary and scores of one customer."""
+    from customer_value.runs.results import customer_record
+
     lang = language(workspace, lang)
     record = customer_record(workspace_of(workspace), customer_id)
     if json_:
@@ -92,6 +95,8 @@ def export(
     lang: LangOption = None,
 ) -> None:
     """Write one of the stable export tables to a file."""
+    from customer_value.runs.results import export_frame, write_export
+
     lang = language(workspace, lang)
     data = export_frame(workspace_of(workspace), table)
     path = write_export(data, out_file)

@@ -23,8 +23,6 @@ from customer_value.cli._common import (
 )
 from customer_value.errors import ConfigError
 from customer_value.i18n import msg
-from customer_value.runs.execute import execute_run
-from customer_value.runs.snapshot import current_run_id, list_runs
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
@@ -45,6 +43,8 @@ def run(
     lang: LangOption = None,
 ) -> None:
     """Compute the analysis into a new run; it becomes current only when complete."""
+    from customer_value.runs.execute import execute_run
+
     lang = language(workspace, lang)
     ws = workspace_of(workspace)
     with progress(not json_) as bar:
@@ -65,6 +65,8 @@ def run(
 @handle_errors
 def runs(workspace: WorkspaceOption = None, json_: JsonOption = False, lang: LangOption = None) -> None:
     """List the complete runs, oldest first; the current one is marked."""
+    from customer_value.runs.snapshot import current_run_id, list_runs
+
     lang = language(workspace, lang)
     ws = workspace_of(workspace)
     manifests = list_runs(ws)

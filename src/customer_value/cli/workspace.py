@@ -11,7 +11,6 @@ import typer
 from customer_value.cli._common import LangOption, err, handle_errors, language, out, progress
 from customer_value.cli.results import show_customers
 from customer_value.i18n import msg
-from customer_value.pipeline.demo import SAMPLE_SOURCES, copy_sample_data, run_demo
 from customer_value.workspace import init_workspace
 
 
@@ -22,6 +21,8 @@ def init(
     lang: LangOption = None,
 ) -> None:
     """Create a workspace with a commented cva.yaml (and the sample data with --sample)."""
+    from customer_value.pipeline.demo import SAMPLE_SOURCES, copy_sample_data
+
     lang = language(None, lang)
     workspace = init_workspace(directory, language=lang)
     if sample:
@@ -40,6 +41,8 @@ def demo(
     lang: LangOption = None,
 ) -> None:
     """Make a sample workspace, ingest the bundled data, run the analysis, show the top customers."""
+    from customer_value.pipeline.demo import run_demo
+
     lang = language(None, lang)
     folder = directory or Path(tempfile.mkdtemp(prefix="cva-demo-"))
     with progress() as bar:

@@ -28,17 +28,6 @@ class IngestOutcome:
     merged_customers: int | None = None
 
 
-def parse_map_options(options: list[str]) -> dict[str, str]:
-    """``["订单号=order_id", ...]`` → ``{"订单号": "order_id"}``."""
-    mapping = {}
-    for option in options:
-        source, sep, canonical = option.partition("=")
-        if not sep or not source.strip() or not canonical.strip():
-            raise ConfigError(where="--map", detail=f"'{option}' is not SOURCE=canonical")
-        mapping[source.strip()] = canonical.strip()
-    return mapping
-
-
 def check_table(table: str) -> str:
     """``table`` if it is a canonical table name."""
     if table not in TABLES:
