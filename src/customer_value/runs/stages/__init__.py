@@ -1,8 +1,12 @@
 """The stages of a run, in order. Each is ``run(ctx: RunContext) -> None``."""
 
 from customer_value.runs.stages import rfm, summary
+from customer_value.runs.stages import actions, lifecycle, value
 
 STAGES = [
     ("summary", summary.run),
     ("rfm", rfm.run),
+    ("value", value.run),
+    ("lifecycle", lifecycle.run),
+    ("actions", actions.run),
 ]
