@@ -1,0 +1,193 @@
+"""Backtest the models on a calibration / holdout split against a naive baseline."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from customer_value.errors import CVAWarning, MissingColumnError, UserError
+from customer_value.i18n import msg
+from customer_value.models._purchase import PurchaseModel
+from customer_value.models.bgnbd import BetaGeoModel
+from customer_value.models.gamma_gamma import GammaGammaModel, spend_frequency_independence
+from customer_value.models.mbgnbd import ModifiedBetaGeoModel
+from customer_value.models.pareto_nbd import ParetoNBDModel
+
+__all__ = ["PURCHASE_MODELS", "evaluate_models"]
+
+#: The purchase models the backtest compares, by the names used in ``ModelsConfig.purchase_model``.
+PURCHASE_MODELS: dict[str, type[PurchaseModel]] = {
+    "bgnbd": BetaGeoModel,
+    "pareto_nbd": ParetoNBDModel,
+    "mbgnbd": ModifiedBetaGeoModel,
+}
+_REQUIRED = ("frequency", "recency", "T", "holdout_purchases")
+_SPEND = ("monetary_value", "holdout_spend")
+_BUCKETS = 8  # calibration frequency 0, 1, …, 6 and 7+
+#: Correlations weaker than this are treated as compatible with the Gamma-Gamma assumption.
+_WEAK_CORRELATION = 0.3
+
+
+def _error(exc: Exception) -> dict[str, Any]:
+    key = getattr(exc, "key", "error.internal")
+    fields = {k: str(v) for k, v in getattr(exc, "fields", {}).items()}
+    return {"key": key, "fields": fields, "message": str(exc)}
+
+
+def _warnings(caught: list[warnings.WarningMessage]) -> list[str]:
+    return [str(w.message) for w in caught if issubclass(w.category, CVAWarning)]
+
+
+def _errors(predicted: np.ndarray, actual: np.ndarray) -> dict[str, float]:
+    diff = predicted - actual
+    return {
+        "mae": float(np.mean(np.abs(diff))),
+        "rmse": float(np.sqrt(np.mean(diff**2))),
+        "predicted_total": float(predicted.sum()),
+        "actual_total": float(actual.sum()),
+    }
+
+
+def _calibration_table(frequency: np.ndarray, predicted: np.ndarray, actual: np.ndarray) -> list[dict[str, Any]]:
+    bucket = np.minimum(frequency, _BUCKETS - 1).astype(int)
+    rows = []
+    for b in range(_BUCKETS):
+        mask = bucket == b
+        if not mask.any():
+            continue
+        rows.append(
+            {
+                "frequency": f"{b}+" if b == _BUCKETS - 1 else str(b),
+                "customers": int(mask.sum()),
+                "predicted": float(predicted[mask].mean()),
+                "actual": float(actual[mask].mean()),
+            }
+        )
+    return rows
+
+
+def _purchase_model(
+    cls: type[PurchaseModel], x: np.ndarray, t_x: np.ndarray, T: np.ndarray, actual: np.ndarray, horizon: float
+) -> dict[str, Any]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            model = cls().fit(x, t_x, T)
+            predicted = model.conditional_expected_purchases(horizon, x, t_x, T)
+        except UserError as exc:
+            return {"fitted": False, "error": _error(exc), "warnings": _warnings(caught)}
+    return {
+        "fitted": True,
+        "params": dict(model.params_),
+        "standard_errors": dict(model.standard_errors_),
+        "log_likelihood": model.log_likelihood_,
+        **_errors(predicted, actual),
+        "calibration_table": _calibration_table(x, predicted, actual),
+        "warnings": _warnings(caught),
+    }
+
+
+def _spend(frame: pd.DataFrame, x: np.ndarray, holdout_purchases: np.ndarray) -> dict[str, Any]:
+    missing = [c for c in _SPEND if c not in frame.columns]
+    if missing:
+        error = MissingColumnError(column=", ".join(missing), table="calibration", source="evaluate_models", seen=list(frame.columns))
+        return {"fitted": False, "error": _error(error)}
+    monetary = frame["monetary_value"].to_numpy(dtype=np.float64)
+    holdout_spend = frame["holdout_spend"].to_numpy(dtype=np.float64)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            model = GammaGammaModel().fit(x, monetary)
+            correlation, p_value = spend_frequency_independence(x, monetary)
+            predicted = model.conditional_expected_spend(x, monetary)
+        except UserError as exc:
+            return {"fitted": False, "error": _error(exc), "warnings": _warnings(caught)}
+    # Judged on customers who bought in both periods: their holdout mean spend is observed.
+    both = (x > 0) & (holdout_purchases > 0) & np.isfinite(holdout_spend)
+    result: dict[str, Any] = {
+        "fitted": True,
+        "params": dict(model.params_),
+        "standard_errors": dict(model.standard_errors_),
+        "log_likelihood": model.log_likelihood_,
+        "independence": {"correlation": correlation, "p_value": p_value},
+        "customers": int(both.sum()),
+        "warnings": _warnings(caught),
+    }
+    if abs(correlation) >= _WEAK_CORRELATION and p_value < 0.05:
+        fields = {"correlation": f"{correlation:.2f}", "p_value": f"{p_value:.2g}"}
+        result["warnings"].append(msg("models.spend_frequency_correlated", "en", **fields))
+    if both.any():
+        actual = holdout_spend[both]
+        result.update(
+            predicted_mean=float(predicted[both].mean()),
+            actual_mean=float(actual.mean()),
+            mae=float(np.mean(np.abs(predicted[both] - actual))),
+            baseline_mae=float(np.mean(np.abs(monetary[both] - actual))),
+        )
+    return result
+
+
+def evaluate_models(calibration: pd.DataFrame, holdout_length: float) -> dict[str, Any]:
+    """Fit every purchase model and Gamma-Gamma on a calibration period and score the holdout.
+
+    Parameters
+    ----------
+    calibration
+        One row per customer with ``frequency``, ``recency``, ``T`` (calibration period, in the
+        time unit of ``holdout_length``), ``holdout_purchases`` (purchases in the holdout) and,
+        for the spend check, ``monetary_value`` (mean repeat spend in calibration, 0 if none)
+        and ``holdout_spend`` (**mean spend per holdout purchase**, 0 if none).
+    holdout_length
+        Length of the holdout period, in the unit of ``recency`` and ``T``.
+
+    Returns
+    -------
+    A JSON-able dict: ``customers``; ``models`` keyed ``bgnbd``, ``pareto_nbd``, ``mbgnbd``, each
+    either fitted (``params``, ``standard_errors``, ``log_likelihood``, ``predicted_total``,
+    ``actual_total``, ``mae``, ``rmse`` per customer, a ``calibration_table`` of mean predicted
+    and actual holdout purchases by calibration frequency 0…6, 7+, and ``warnings``) or not
+    (``error`` with its key, fields and message); ``baseline`` (each customer's calibration rate
+    frequency/T times the holdout length); ``spend`` (Gamma-Gamma expected spend against the
+    holdout mean spend of customers who bought in both periods, the customer's own calibration
+    mean as a baseline, and the spend-frequency independence test); and ``best_model``, the
+    fitted model with the lowest per-customer MAE (``None`` if none could be fitted).
+
+    Raises
+    ------
+    MissingColumnError
+        A required column is missing.
+    UserError
+        ``holdout_length`` is not a positive number.
+    ModelFitError
+        The per-customer values are invalid.
+    """
+    missing = [c for c in _REQUIRED if c not in calibration.columns]
+    if missing:
+        raise MissingColumnError(
+            column=", ".join(missing), table="calibration", source="evaluate_models", seen=list(calibration.columns)
+        )
+    if not (isinstance(holdout_length, int | float | np.number) and np.isfinite(holdout_length) and holdout_length > 0):
+        raise UserError("models.invalid_argument", name="holdout_length", expected="a number > 0", value=holdout_length)
+    x = calibration["frequency"].to_numpy(dtype=np.float64)
+    t_x = calibration["recency"].to_numpy(dtype=np.float64)
+    T = calibration["T"].to_numpy(dtype=np.float64)
+    actual = calibration["holdout_purchases"].to_numpy(dtype=np.float64)
+    if not np.all(np.isfinite(actual)) or np.any(actual < 0):
+        raise UserError("models.invalid_argument", name="holdout_purchases", expected="finite counts >= 0", value="…")
+
+    models = {name: _purchase_model(cls, x, t_x, T, actual, float(holdout_length)) for name, cls in PURCHASE_MODELS.items()}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(T > 0, x / T, 0.0)
+    baseline = _errors(rate * float(holdout_length), actual)
+    fitted = {name: result["mae"] for name, result in models.items() if result["fitted"]}
+    return {
+        "customers": len(calibration),
+        "holdout_length": float(holdout_length),
+        "models": models,
+        "baseline": baseline,
+        "spend": _spend(calibration, x, actual),
+        "best_model": min(fitted, key=fitted.__getitem__) if fitted else None,
+    }
