@@ -65,10 +65,10 @@ class Scored:
 
 
 class _Forward(logging.Handler):
-    """Re-log Splink's records one level lower (INFO → DEBUG, WARNING → INFO) under our logger."""
+    """Re-log Splink's records under our logger: errors as they are, everything else at DEBUG."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        level = record.levelno if record.levelno >= logging.ERROR else max(logging.DEBUG, record.levelno - 10)
+        level = record.levelno if record.levelno >= logging.ERROR else logging.DEBUG
         logger.log(level, "splink: %s", record.getMessage().strip())
 
 
@@ -77,7 +77,7 @@ def quiet_splink() -> Iterator[None]:
     """Keep Splink's chatter out of the caller's logs unless its logger was configured explicitly.
 
     Splink logs progress at INFO and routine training notes ("level not observed, unable to train
-    m value") at WARNING; both are forwarded to this module's logger one level lower.
+    m value") at WARNING; both are forwarded to this module's logger at DEBUG, errors unchanged.
     """
     splink_logger = logging.getLogger("splink")
     if splink_logger.level != logging.NOTSET or splink_logger.handlers:
