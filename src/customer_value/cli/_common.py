@@ -29,7 +29,9 @@ WorkspaceOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 LangOption = Annotated[str | None, typer.Option("--lang", help="Language of messages: zh or en (default: config).")]
 
-out = Console(highlight=False, soft_wrap=True, markup=False)
+#: Piped output (logs, files) gets a wide page instead of Rich's default 80 columns.
+_PIPE_WIDTH = None if sys.stdout.isatty() else 200
+out = Console(highlight=False, soft_wrap=True, markup=False, width=_PIPE_WIDTH)
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
@@ -79,7 +81,7 @@ def print_table(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]
     """A Rich table on stdout."""
     table = Table(title=title, title_justify="left", header_style="bold")
     for header in headers:
-        table.add_column(str(header))
+        table.add_column(str(header), overflow="fold")
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     out.print(table)

@@ -15,7 +15,6 @@ So ``rows_in = rows_kept + rows_rejected + exact_duplicates`` for every source.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -120,9 +119,14 @@ def _first_error(errors: dict[str, np.ndarray], columns: list[str], n: int) -> t
     return failed_field, failed_reason
 
 
-def _raw_rows(raw: pa.Table, indices: np.ndarray) -> list[str]:
-    rows = raw.take(pa.array(indices, pa.int64())).to_pylist()
-    return [json.dumps(r, ensure_ascii=False, default=str) for r in rows]
+def _raw_rows(raw: pa.Table, indices: np.ndarray) -> pa.Array:
+    """The rows at ``indices`` as JSON objects keyed by the original headers."""
+    if len(indices) == 0:
+        return pa.array([], pa.string())
+    picked = raw.take(pa.array(indices, pa.int64()))
+    con = duckdb.connect()
+    con.register("picked", picked)
+    return con.execute("SELECT to_json(p)::VARCHAR FROM picked p").to_arrow_table().column(0).combine_chunks()
 
 
 def _row_hashes(table: pa.Table) -> np.ndarray:
@@ -240,7 +244,7 @@ def clean_table(
             "row": pa.array(q_idx + 1, pa.int64()),
             "source": pa.array([source] * len(q_idx), pa.string()),
             "batch": pa.array([batch_id] * len(q_idx), pa.string()),
-            "raw": pa.array(_raw_rows(raw, q_idx), pa.string()),
+            "raw": _raw_rows(raw, q_idx),
         },
         schema=QUARANTINE_SCHEMA,
     )

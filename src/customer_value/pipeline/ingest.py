@@ -56,8 +56,10 @@ def ingest_raw(
 ) -> IngestOutcome:
     """Map, clean and store one source that was already read."""
     check_table(table)
-    explicit = {**settings.mappings.get(table, {}), **(mapping or {})}
-    columns = map_columns(raw.table.column_names, table, explicit=explicit, source=raw.source)
+    headers = raw.table.column_names
+    configured = {k: v for k, v in settings.mappings.get(table, {}).items() if k in headers}
+    explicit = {**configured, **(mapping or {})}  # a --map header that doesn't exist is an error
+    columns = map_columns(headers, table, explicit=explicit, source=raw.source)
     if not replace:
         previous = find_batch(workspace, table, raw.fingerprint)
         if previous is not None:
