@@ -234,6 +234,28 @@ class PlaybookConfig(_Section):
         return self
 
 
+class ClusterConfig(_Section):
+    """Behavioural clustering and the rules that describe each cluster."""
+
+    min_k: int = Field(3, ge=2, le=20, description="Fewest clusters tried.")
+    max_k: int = Field(8, ge=2, le=20, description="Most clusters tried; the number with the best silhouette wins.")
+    sample_size: int = Field(
+        50_000, ge=1000, description="Customers the clusters and rules are fitted on; every customer is assigned."
+    )
+    rule_depth: int = Field(
+        3, ge=1, le=3, description="Most conditions in a cluster's rule (depth of its decision tree)."
+    )
+    min_customers: int = Field(30, ge=2, description="With fewer customers everyone forms one cluster.")
+    seed: int = Field(0, ge=0, description="Seed of the sample and the clustering: same data and seed, same clusters.")
+    exclude: list[str] = Field(default_factory=list, description="Dimensions not to cluster on, e.g. [hour_mean].")
+
+    @model_validator(mode="after")
+    def _k_range(self) -> ClusterConfig:
+        if self.min_k > self.max_k:
+            raise ValueError(f"min_k ({self.min_k}) is larger than max_k ({self.max_k})")
+        return self
+
+
 class Settings(_Section):
     """Everything in ``cva.yaml``."""
 
@@ -249,6 +271,7 @@ class Settings(_Section):
     models: ModelsConfig = Field(default_factory=ModelsConfig, description="Lifetime value models.")
     churn: ChurnConfig = Field(default_factory=ChurnConfig, description="Churn model and alerts.")
     lifecycle: LifecycleConfig = Field(default_factory=LifecycleConfig, description="Lifecycle stage rules.")
+    clusters: ClusterConfig = Field(default_factory=ClusterConfig, description="Behavioural clusters and their rules.")
     playbooks: PlaybookConfig = Field(default_factory=PlaybookConfig, description="Next-best-action playbooks.")
 
     @field_validator("language", mode="before")

@@ -1,6 +1,7 @@
 """The stages of a run, in order. Each is ``run(ctx: RunContext) -> None``."""
 
 from customer_value.runs.stages import rfm, summary
+from customer_value.runs.stages import clusters
 from customer_value.runs.stages import actions, lifecycle, value
 
 STAGES = [
@@ -8,5 +9,6 @@ STAGES = [
     ("rfm", rfm.run),
     ("value", value.run),
     ("lifecycle", lifecycle.run),
+    ("clusters", clusters.run),
     ("actions", actions.run),
 ]
