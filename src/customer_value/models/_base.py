@@ -255,6 +255,17 @@ def as_horizon(t: object, name: str = "t") -> np.ndarray:
     return array
 
 
+def dot(a: np.ndarray, b: np.ndarray) -> float:
+    """Σ a·b of two vectors in one thread (BLAS threads stall when the machine is busy)."""
+    return float(np.einsum("i,i->", a, b))
+
+
+def softplus(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``log(1 + e^d)`` and the logistic ``e^d / (1 + e^d)``, sharing one exponential."""
+    e = np.exp(np.minimum(d, 700.0))
+    return np.where(d > 35.0, d, np.log1p(e)), e / (1.0 + e)
+
+
 def finite_or_raise(model: str, values: np.ndarray, what: str) -> np.ndarray:
     """Return ``values`` if all finite, else raise ``ModelFitError`` naming the prediction."""
     values = np.asarray(values, dtype=np.float64)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-from customer_value.models._base import as_horizon, check_is_fitted, finite_or_raise, scalar_or_array
+from customer_value.models._base import as_horizon, check_is_fitted, dot, finite_or_raise, scalar_or_array, softplus
 from customer_value.models._data import Triples
 from customer_value.models._purchase import PurchaseModel, rate_scale
 from customer_value.models._special import hyp2f1
@@ -117,20 +117,19 @@ class BetaGeoModel(PurchaseModel):
         log_atx = np.log(alpha + data.utx)[data.itx]
         rx = r + data.x
         d = log_ratio[ix] + rx * (log_aT - log_atx)
-        soft = np.logaddexp(0.0, d)
-        pi3 = np.exp(d - soft)  # weight of the "dropped out after t_x" branch
+        soft, pi3 = softplus(d)  # pi3: weight of the "dropped out after t_x" branch
         pi2 = 1.0 - pi3
-        ll = float(wx @ per_x + w @ (soft - rx * log_aT))
+        ll = dot(wx, per_x) + dot(w, soft - rx * log_aT)
 
         w_pi3 = w * pi3
         w_pi3_x = np.bincount(ix, weights=w_pi3, minlength=len(ux))
         inv_aT = (1.0 / (alpha + data.uT))[data.iT]
         inv_atx = (1.0 / (alpha + data.utx))[data.itx]
-        d_r = wx @ (special.digamma(r + ux) - special.digamma(r) + np.log(alpha)) - w @ (pi2 * log_aT + pi3 * log_atx)
-        d_alpha = wx.sum() * r / alpha - w @ (rx * (pi2 * inv_aT + pi3 * inv_atx))
+        d_r = dot(wx, special.digamma(r + ux) - special.digamma(r) + np.log(alpha)) - dot(w, pi2 * log_aT + pi3 * log_atx)
+        d_alpha = wx.sum() * r / alpha - dot(w, rx * (pi2 * inv_aT + pi3 * inv_atx))
         common = special.digamma(a + b) - ps_abx
-        d_a = wx @ common + w_pi3_x.sum() / a
-        d_b = wx @ (common - special.digamma(b) + ps_bx) + w_pi3_x @ (ps_bx1 - ps_bx)
+        d_a = dot(wx, common) + w_pi3_x.sum() / a
+        d_b = dot(wx, common - special.digamma(b) + ps_bx) + dot(w_pi3_x, ps_bx1 - ps_bx)
         return ll, np.array([d_r, d_alpha, d_a, d_b])
 
     # -- predictions ---------------------------------------------------------------------------

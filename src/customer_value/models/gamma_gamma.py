@@ -8,7 +8,7 @@ import numpy as np
 from scipy import special, stats
 
 from customer_value.errors import ModelFitError
-from customer_value.models._base import BaseModel, check_is_fitted, finite_or_raise
+from customer_value.models._base import BaseModel, check_is_fitted, dot, finite_or_raise
 from customer_value.models._data import _codes, as_float_array
 
 __all__ = ["GammaGammaModel", "spend_frequency_independence"]
@@ -146,8 +146,8 @@ class GammaGammaModel(BaseModel):
             ux=ux,
             wx=np.bincount(codes, weights=w, minlength=len(ux)),
             sum_w=float(w.sum()),
-            sum_wx_log_xm=float(w @ (x * (np.log(x) + np.log(m)))),
-            sum_w_log_m=float(w @ np.log(m)),
+            sum_wx_log_xm=dot(w, x * (np.log(x) + np.log(m))),
+            sum_w_log_m=dot(w, np.log(m)),
             wx_x=w * x,
         )
         self._fit_data(data, data.sum_w)
@@ -172,10 +172,10 @@ class GammaGammaModel(BaseModel):
         denom = v + data.x * data.m
         log_denom = np.log(denom)
         inv = 1.0 / denom
-        s_l = float(data.w @ log_denom)
-        s_xl = float(data.wx_x @ log_denom)
+        s_l = dot(data.w, log_denom)
+        s_xl = dot(data.wx_x, log_denom)
         ll = (
-            data.wx @ (special.gammaln(px + q) - special.gammaln(px))
+            dot(data.wx, special.gammaln(px + q) - special.gammaln(px))
             - data.sum_w * special.gammaln(q)
             + data.sum_w * q * np.log(v)
             + p * data.sum_wx_log_xm
@@ -183,9 +183,9 @@ class GammaGammaModel(BaseModel):
             - p * s_xl
             - q * s_l
         )
-        d_p = data.wx @ (data.ux * (special.digamma(px + q) - special.digamma(px))) + data.sum_wx_log_xm - s_xl
-        d_q = data.wx @ special.digamma(px + q) - data.sum_w * special.digamma(q) + data.sum_w * np.log(v) - s_l
-        d_v = data.sum_w * q / v - p * float(data.wx_x @ inv) - q * float(data.w @ inv)
+        d_p = dot(data.wx, data.ux * (special.digamma(px + q) - special.digamma(px))) + data.sum_wx_log_xm - s_xl
+        d_q = dot(data.wx, special.digamma(px + q)) - data.sum_w * special.digamma(q) + data.sum_w * np.log(v) - s_l
+        d_v = data.sum_w * q / v - p * dot(data.wx_x, inv) - q * dot(data.w, inv)
         return float(ll), np.array([d_p, d_q, d_v])
 
     # -- predictions ---------------------------------------------------------------------------

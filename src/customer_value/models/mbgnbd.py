@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-from customer_value.models._base import as_horizon, check_is_fitted, finite_or_raise, scalar_or_array
+from customer_value.models._base import as_horizon, check_is_fitted, dot, finite_or_raise, scalar_or_array, softplus
 from customer_value.models._data import Triples
 from customer_value.models._purchase import PurchaseModel, rate_scale
 from customer_value.models.bgnbd import expected_factor
@@ -82,19 +82,18 @@ class ModifiedBetaGeoModel(PurchaseModel):
         log_atx = np.log(alpha + data.utx)[data.itx]
         rx = r + data.x
         d = (np.log(a) - np.log(b + ux))[ix] + rx * (log_aT - log_atx)
-        soft = np.logaddexp(0.0, d)
-        pi = np.exp(d - soft)  # weight of the "dropped out after t_x" branch
-        ll = float(wx @ per_x + w @ (soft - rx * log_aT))
+        soft, pi = softplus(d)  # pi: weight of the "dropped out after t_x" branch
+        ll = dot(wx, per_x) + dot(w, soft - rx * log_aT)
 
         w_pi = w * pi
         w_pi_x = np.bincount(ix, weights=w_pi, minlength=len(ux))
         inv_aT = (1.0 / (alpha + data.uT))[data.iT]
         inv_atx = (1.0 / (alpha + data.utx))[data.itx]
-        d_r = wx @ (special.digamma(r + ux) - special.digamma(r) + np.log(alpha)) - w @ ((1.0 - pi) * log_aT + pi * log_atx)
-        d_alpha = wx.sum() * r / alpha - w @ (rx * ((1.0 - pi) * inv_aT + pi * inv_atx))
+        d_r = dot(wx, special.digamma(r + ux) - special.digamma(r) + np.log(alpha)) - dot(w, (1.0 - pi) * log_aT + pi * log_atx)
+        d_alpha = wx.sum() * r / alpha - dot(w, rx * ((1.0 - pi) * inv_aT + pi * inv_atx))
         common = special.digamma(a + b) - special.digamma(a + b + ux + 1.0)
-        d_a = wx @ common + w_pi_x.sum() / a
-        d_b = wx @ (common + special.digamma(b + ux + 1.0) - special.digamma(b)) - w_pi_x @ (1.0 / (b + ux))
+        d_a = dot(wx, common) + w_pi_x.sum() / a
+        d_b = dot(wx, common + special.digamma(b + ux + 1.0) - special.digamma(b)) - dot(w_pi_x, 1.0 / (b + ux))
         return ll, np.array([d_r, d_alpha, d_a, d_b])
 
     # -- predictions ---------------------------------------------------------------------------

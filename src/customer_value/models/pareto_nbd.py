@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from customer_value.models._base import dot
 from customer_value.models._data import Triples
 from customer_value.models._purchase import PurchaseModel, rate_scale
 
@@ -156,8 +157,8 @@ class ParetoNBDModel(PurchaseModel):
         d_alpha = r / alpha - rx * (pi1 / (alpha + data.T) + pi2 * e_inv_a)
         d_s = np.log(beta) - pi1 * log_bT + pi2 * (1.0 / s - e_log_b)
         d_beta = s / beta - pi1 * s / (beta + data.T) - pi2 * (s + 1.0) * e_inv_b
-        grad = np.array([w @ d_r, w @ d_alpha, w @ d_s, w @ d_beta])
-        return float(w @ ll_i), grad
+        grad = np.array([dot(w, d_r), dot(w, d_alpha), dot(w, d_s), dot(w, d_beta)])
+        return dot(w, ll_i), grad
 
     def _log_a0(self, theta: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
         """log A0 through log 2F1 (branches α > β, α < β, α = β); quadrature where not finite."""
@@ -185,7 +186,7 @@ class ParetoNBDModel(PurchaseModel):
         first = -(r + x) * np.log(alpha + data.T) - s * np.log(beta + data.T)
         second = np.log(s) - np.log(r + s + x) + self._log_a0(theta, x, data.t_x, data.T)
         ll = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-        return float(data.weights @ (ll + np.logaddexp(first, second)))
+        return dot(data.weights, ll + np.logaddexp(first, second))
 
     # -- predictions ---------------------------------------------------------------------------
 
