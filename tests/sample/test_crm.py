@@ -11,14 +11,10 @@ import phonenumbers
 import pytest
 
 from customer_value.errors import ConfigError
-from customer_value.sample import TABLES, CRMData, generate_crm
+from customer_value.sample import TABLES, generate_crm
 
 END = pd.Timestamp("2025-07-01")  # exclusive end of the default window
 
-
-@pytest.fixture(scope="module")
-def crm() -> CRMData:
-    return generate_crm(2000, seed=0)
 
 
 def test_same_seed_same_tables_other_seed_other_tables(crm):

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from customer_value.sample._calendar import SECONDS_PER_DAY, with_time_of_day
+from customer_value.sample._orders import labels
 from customer_value.sample._text import SENTIMENTS, write_ticket_texts
 
 KINDS = ("login", "visit", "edm_open", "webinar", "call", "message_reply")
@@ -21,6 +22,7 @@ _KIND_SHARE = {
     False: [0.35, 0.35, 0.12, 0.01, 0.02, 0.15],  # consumers
     True: [0.20, 0.25, 0.25, 0.08, 0.12, 0.10],  # companies
 }
+_CHANNELS = ("app", "web", "mini_program", "email", "phone", "wechat", "sms")
 _FADE_DAYS = 90
 
 
@@ -82,10 +84,10 @@ def make_interactions(
         office, with_time_of_day(rng, at, "office", high=end_at), with_time_of_day(rng, at, "activity", high=end_at)
     )
     v = rng.random(len(who))
-    channel = np.select(
+    channel = np.select(  # codes into _CHANNELS
         [kind == 0, kind == 1, kind == 2, kind == 3, kind == 4],
-        [np.where(v < 0.6, "app", "web"), np.where(v < 0.55, "web", "mini_program"), "email", "web", "phone"],
-        np.where(v < 0.85, "wechat", "sms"),
+        [np.where(v < 0.6, 0, 1), np.where(v < 0.55, 1, 2), 3, 1, 4],
+        np.where(v < 0.85, 5, 6),
     )
     duration = np.select(
         [kind == 1, kind == 3, kind == 4],
@@ -102,8 +104,8 @@ def make_interactions(
         {
             "customer_id": pd.array(pa.array(ids).take(who[order]), dtype="str"),
             "occurred_at": at[order],
-            "kind": pd.array(np.array(KINDS)[kind[order]], dtype="str"),
-            "channel": pd.array(channel[order], dtype="str"),
+            "kind": labels(KINDS, kind[order]),
+            "channel": labels(_CHANNELS, channel[order]),
             "duration": duration[order],
         }
     )

@@ -20,8 +20,12 @@ from customer_value.sample.crm import CRMData
 
 
 def pick(rng: np.random.Generator, candidates: np.ndarray, share: float, minimum: int, total: int) -> np.ndarray:
-    """About ``share`` × ``total`` (at least ``minimum``) positions from ``candidates``, sorted."""
-    k = min(len(candidates), max(minimum, int(round(share * total))))
+    """About ``share`` × ``total`` positions from ``candidates``, sorted.
+
+    At least ``minimum`` (so "a few" is never none) once ``total`` reaches 100 rows; tiny tables
+    get proportionally less.
+    """
+    k = min(len(candidates), max(min(minimum, total // 100), int(round(share * total))))
     return np.sort(rng.choice(candidates, size=k, replace=False)) if k else np.array([], dtype=np.int64)
 
 

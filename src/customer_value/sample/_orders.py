@@ -118,13 +118,28 @@ def _arrow(values) -> pa.Array:
 
 
 def make_ids(prefix: str, at: np.ndarray) -> pa.Array:
-    """Ids ``<prefix><yyyymmdd><5-digit sequence in the day>`` for times sorted ascending."""
-    day = at.astype("datetime64[D]").astype(np.int64)
-    start = np.r_[0, np.flatnonzero(np.diff(day)) + 1]
-    seq = np.arange(len(day)) - np.repeat(start, np.diff(np.r_[start, len(day)])) + 1
-    ymd = pc.strftime(pa.array(at.astype("datetime64[s]")), format="%Y%m%d")
-    padded = pc.utf8_lpad(pc.cast(pa.array(seq), pa.string()), 5, "0")
-    return pc.binary_join_element_wise(prefix, ymd, padded, "")
+    """Ids ``<prefix><yyyymmdd><5-digit sequence in the day>`` for times sorted ascending.
+
+    The sequence widens beyond 5 digits only if a day holds 100,000 orders or more.
+    """
+    day = at.astype("datetime64[D]")
+    days = day.astype(np.int64)
+    start = np.r_[0, np.flatnonzero(np.diff(days)) + 1]
+    seq = np.arange(len(days)) - np.repeat(start, np.diff(np.r_[start, len(days)])) + 1
+    month = day.astype("datetime64[M]")
+    ymd = (
+        (month.astype("datetime64[Y]").astype(np.int64) + 1970) * 10_000
+        + (month.astype(np.int64) % 12 + 1) * 100
+        + (day - month).astype(np.int64)
+        + 1
+    )
+    width = max(5, len(str(int(seq.max(initial=0)))))
+    return pc.binary_join_element_wise(prefix, pc.cast(pa.array(ymd * 10**width + seq), pa.string()), "")
+
+
+def labels(names: list[str] | tuple[str, ...], codes: np.ndarray) -> pd.arrays.ArrowStringArray:
+    """A string column from integer ``codes`` into ``names`` (built in Arrow, no Python objects)."""
+    return pd.array(pa.array(list(names), pa.string()).take(pa.array(np.asarray(codes))), dtype="str")
 
 
 def build_orders(

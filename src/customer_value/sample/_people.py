@@ -39,14 +39,20 @@ def _strings(values) -> np.ndarray:
     return np.asarray(values, dtype=np.str_)
 
 
+def _zfill(values: np.ndarray, width: int) -> np.ndarray:
+    """``numpy.strings.zfill`` that also accepts an empty array."""
+    text = np.asarray(values).astype(np.str_)
+    return np.strings.zfill(text, width) if len(text) else np.array([], dtype=f"<U{width}")
+
+
 def _digits(rng: np.random.Generator, n: int, width: int) -> np.ndarray:
     """``n`` random strings of ``width`` decimal digits (leading zeros allowed)."""
-    return np.strings.zfill(rng.integers(0, 10**width, n).astype(np.str_), width)
+    return _zfill(rng.integers(0, 10**width, n), width)
 
 
 def customer_ids(numbers: np.ndarray, width: int) -> np.ndarray:
     """``C000123``-style ids for 1-based ``numbers``."""
-    return np.strings.add("C", np.strings.zfill(np.asarray(numbers).astype(np.str_), width))
+    return np.strings.add("C", _zfill(numbers, width))
 
 
 def id_width(n_customers: int) -> int:
@@ -54,13 +60,15 @@ def id_width(n_customers: int) -> int:
     return max(6, len(str(int(n_customers * 1.1) + 10)))
 
 
-def _unique_mobiles(rng: np.random.Generator, n: int) -> np.ndarray:
+def _unique_mobiles(rng: np.random.Generator, n: int, taken: np.ndarray | None = None) -> np.ndarray:
+    """``n`` distinct mobile numbers (11 digits), none of them in ``taken``."""
     prefixes = _strings([p for p, _ in _names.MOBILE_PREFIXES])
     weights = [w for _, w in _names.MOBILE_PREFIXES]
+    taken = np.array([], dtype=np.str_) if taken is None else np.asarray(taken, dtype=np.str_)
     numbers = np.strings.add(prefixes[_choice(rng, n, weights)], _digits(rng, n, 8))
     for _ in range(20):
         _, first = np.unique(numbers, return_index=True)
-        repeated = np.setdiff1d(np.arange(n), first)
+        repeated = np.union1d(np.setdiff1d(np.arange(n), first), np.flatnonzero(np.isin(numbers, taken)))
         if len(repeated) == 0:
             break
         numbers[repeated] = np.strings.add(
@@ -282,7 +290,8 @@ def make_duplicates(rng: np.random.Generator, customers: pd.DataFrame, end: date
     match = np.where(u < 0.45, "phone", np.where(u < 0.8, "email", "both"))
     match = np.where(~has_phone, "email", np.where(~has_email, "phone", match))
     keep_other = rng.random(k) < 0.45
-    new_mobile = np.strings.add("+86", _unique_mobiles(rng, k))
+    taken = np.strings.slice(customers["phone"].dropna().to_numpy(dtype=np.str_), 3, None)
+    new_mobile = np.strings.add("+86", _unique_mobiles(rng, k, taken))
     phone = dup["phone"].to_numpy(dtype=object)
     email = dup["email"].to_numpy(dtype=object)
     qq = np.strings.add(rng.integers(10_000_000, 3_000_000_000, k).astype(np.str_), "@qq.com")

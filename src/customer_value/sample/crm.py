@@ -198,5 +198,6 @@ def _simulate_orders(
         rng, customers["customer_id"].to_numpy(), who, at, amount, category, channel, end_at=end_at
     )
     for column in ("category", "channel", "status"):
-        orders[column] = orders[column].astype("str")
+        codes = orders[column].cat.codes.to_numpy()
+        orders[column] = _orders.labels(list(orders[column].cat.categories), codes)
     return orders
