@@ -3,6 +3,7 @@
 import typer
 
 from customer_value.cli import ingest, results, runs, workspace
+from customer_value.cli import actions
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -18,4 +19,6 @@ app.command()(runs.runs)
 app.command()(results.customers)
 app.command()(results.customer)
 app.command()(results.export)
+app.command()(actions.actions)
+app.command()(actions.migrations)
 app.command()(workspace.demo)

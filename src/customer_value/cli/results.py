@@ -19,16 +19,22 @@ from customer_value.cli._common import (
     print_table,
     workspace_of,
 )
+from customer_value.cli.actions import code_label
 from customer_value.i18n import msg
 from customer_value.workspace import Workspace
 
-LIST_COLUMNS = ("customer_id", "orders", "net_revenue", "recency_days", "rfm_score", "rfm_segment", "rfm_group")
+LIST_COLUMNS = (
+    "customer_id", "orders", "net_revenue", "recency_days", "rfm_score", "rfm_segment", "rfm_group",
+    "tier", "value_score", "lifecycle_stage", "next_best_action",
+)
 
 
-def _label(lang: str, column: str, value: object) -> object:
-    """Segment and group codes shown in the user's language."""
+def _label(lang: str, column: str, value: object, playbooks=None) -> object:
+    """Segment, group, tier, stage and action codes shown in the user's language."""
     if column in ("rfm_segment", "rfm_group") and isinstance(value, str):
         return msg(f"{column.removeprefix('rfm_')}.{value}", lang)
+    if column in ("tier", "quadrant", "lifecycle_stage", "next_best_action", "action_owner"):
+        return code_label(lang, column, value, playbooks)
     if isinstance(value, float):
         return f"{value:,.2f}"
     return value
@@ -43,10 +49,11 @@ def show_customers(workspace: Workspace, *, top: int, segment: str | None, as_js
         print_json(frame.to_dict("records"))
         return
     columns = [c for c in LIST_COLUMNS if c in frame.columns]
+    playbooks = workspace.settings().playbooks
     print_table(
         msg("cli.customers_title", lang, count=len(frame)),
         [column_label(lang, c) for c in columns],
-        [[_label(lang, c, row[c]) for c in columns] for row in frame.to_dict("records")],
+        [[_label(lang, c, row[c], playbooks) for c in columns] for row in frame.to_dict("records")],
     )
 
 
@@ -72,9 +79,15 @@ def customer(
 ) -> None:
     """Profile, summary and scores of one customer."""
     from customer_value.runs.results import customer_record
+    from customer_value.scoring.reasons import parse_reasons, render_reasons
 
     lang = language(workspace, lang)
-    record = customer_record(workspace_of(workspace), customer_id)
+    ws = workspace_of(workspace)
+    record = customer_record(ws, customer_id)
+    reasons = (record["summary"] or {}).get("reasons")
+    if reasons is not None:
+        record["summary"]["reasons"] = parse_reasons(reasons)
+        record["summary"]["reasons_text"] = render_reasons(reasons, lang)
     if json_:
         print_json(record)
         return
@@ -82,8 +95,14 @@ def customer(
     if record["requested_id"] != record["customer_id"]:
         out.print(msg("cli.customer_merged", lang, requested=record["requested_id"], master=record["customer_id"]))
     rows = [[column_label(lang, k), _label(lang, k, v)] for k, v in record["profile"].items()]
-    rows += [[column_label(lang, k), _label(lang, k, v)] for k, v in (record["summary"] or {}).items()]
+    playbooks = ws.settings().playbooks
+    fields = {k: v for k, v in (record["summary"] or {}).items() if k not in ("reasons", "reasons_text")}
+    rows += [[column_label(lang, k), _label(lang, k, v, playbooks)] for k, v in fields.items()]
     print_table("", [msg("column.field", lang), msg("column.value", lang)], rows)
+    if reasons is not None:
+        out.print(column_label(lang, "reasons"), style="bold")
+        for line in render_reasons(reasons, lang):
+            out.print(f"  • {line}")
 
 
 @handle_errors
