@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from customer_value.errors import ConfigError
 from customer_value.sample import TABLES, generate_crm
@@ -248,3 +250,23 @@ def test_marketing_spend_per_paid_channel_and_month(crm):
     assert not spend.duplicated(["channel", "period_start"]).any()
     fairs = spend.loc[spend["channel"] == "线下展会", "period_start"].dt.month
     assert set(fairs) <= {3, 6, 9, 11}
+
+
+# -- any size, any seed ------------------------------------------------------------------------
+
+
+@settings(max_examples=12, deadline=None)
+@given(n=st.integers(1, 80), seed=st.integers(0, 2**32 - 1))
+def test_invariants_hold_for_any_size_and_seed(n, seed):
+    crm = generate_crm(n, seed=seed)
+    customers, orders = crm.customers, crm.orders
+    assert len(customers) == len(crm.truth) == n
+    assert customers["customer_id"].is_unique and customers["phone"].dropna().is_unique
+    assert all(phonenumbers.is_valid_number(phonenumbers.parse(p)) for p in customers["phone"].dropna())
+    assert orders["order_id"].is_unique and orders["ordered_at"].is_monotonic_increasing
+    assert orders["ordered_at"].between(pd.Timestamp(crm.start), END, inclusive="left").all()
+    assert set(orders["customer_id"]) <= set(customers["customer_id"])
+    refunds = orders[orders["status"] == "refund"]
+    assert (refunds["amount"] < 0).all() and refunds["refund_of"].isin(orders["order_id"]).all()
+    assert set(crm.referrals["referred_id"]) | set(crm.referrals["referrer_id"]) <= set(customers["customer_id"])
+    assert set(crm.duplicates["true_id"]) <= set(customers["customer_id"])

@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from customer_value.sample import MANIFEST_NAME, TABLES, generate_crm, write_messy_exports
 
@@ -160,6 +162,8 @@ def test_customer_dirt_counts_match_the_file(exported):
     seen_twice = key_phone.duplicated(keep="first") & key_phone.notna()
     seen_twice |= key_email.duplicated(keep="first") & key_email.notna()
     assert seen_twice.sum() == dirt["duplicate_customers"] == len(manifest["duplicates"])
+    names = frame.loc[seen_twice, "name"]
+    assert names.str.contains("\u3000").any() and names.str.contains(r"^ | $| \S").any()
     assert set(frame.loc[seen_twice, "customer_id"]) == {d["source_id"] for d in manifest["duplicates"]}
 
     patterns = {
@@ -269,3 +273,20 @@ def test_interactions_tickets_and_the_rest_read_back(crm, exported):
     opp = pd.read_csv(out / "opportunities.csv", encoding="utf-8-sig", dtype=str)
     assert set(opp["阶段"]) <= {"线索", "需求确认", "方案报价", "谈判", "赢单", "输单"}
     assert opp["金额"].map(parse_amount).notna().all()
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(n=st.integers(1, 150), seed=st.integers(0, 1000))
+def test_any_small_crm_exports_and_reconciles(tmp_path_factory, n, seed):
+    out = tmp_path_factory.mktemp("small")
+    crm = generate_crm(n, seed=seed)
+    paths = write_messy_exports(crm, out, seed=seed)
+    manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert sum(manifest["files"][p.name]["clean_rows"] for p in paths["orders"]) == len(crm.orders)
+    for path in paths["orders"]:
+        entry = manifest["files"][path.name]
+        frame = read_orders(path, entry)
+        assert len(frame) == entry["rows"] == entry["clean_rows"] + entry["dirt"]["exact_duplicates"]
+        assert frame.duplicated().sum() == entry["dirt"]["exact_duplicates"]
+    customers = pd.read_csv(paths["customers"][0], encoding="gbk", dtype=str, keep_default_na=False)
+    assert len(customers) == n + len(crm.duplicates)
