@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import minimize
 from sklearn.base import BaseEstimator
+from threadpoolctl import threadpool_limits
 
 from customer_value.errors import ConvergenceWarning, CVAError, ModelFitError, NotFittedError, UserError
 from customer_value.i18n import msg
@@ -212,10 +213,15 @@ class BaseModel(BaseEstimator):
     def _fit_data(self, data: Any, total_weight: float) -> None:
         """Fit on prepared data and set ``params_``, ``log_likelihood_``, ``standard_errors_``."""
         self._check_options()
-        theta, _ = self._maximise(data, total_weight)
+        # One BLAS thread: the optimiser's tiny matrices gain nothing from threads, and waking
+        # them costs milliseconds per iteration on a busy machine.
+        with threadpool_limits(limits=1, user_api="blas"):
+            theta, _ = self._maximise(data, total_weight)
+            log_likelihood = float(self._final_loglik(theta, data))
+            errors = self._standard_errors(theta, data)
         self.params_ = dict(zip(self._param_names, (float(v) for v in theta), strict=True))
-        self.log_likelihood_ = float(self._final_loglik(theta, data))
-        self.standard_errors_ = self._standard_errors(theta, data)
+        self.log_likelihood_ = log_likelihood
+        self.standard_errors_ = errors
         self.n_customers_ = float(total_weight)
 
     def _theta(self) -> np.ndarray:

@@ -105,6 +105,9 @@ class Triples:
     itx: np.ndarray
     uT: np.ndarray
     iT: np.ndarray
+    w_x: np.ndarray  # total weight per distinct x
+    w_T: np.ndarray  # total weight per distinct T
+    wx_T: np.ndarray  # Σ weight·x per distinct T
 
     @property
     def total_weight(self) -> float:
@@ -122,7 +125,13 @@ def _group(x: np.ndarray, t_x: np.ndarray, age: np.ndarray, w: np.ndarray) -> tu
     ix = ukey // (len(utx) * len(uT))
     itx = (ukey // len(uT)) % len(utx)
     iT = ukey % len(uT)
-    triples = Triples(ux[ix], utx[itx], uT[iT], counts, ux, ix, utx, itx, uT, iT)
+    x_t = ux[ix]
+    triples = Triples(
+        x_t, utx[itx], uT[iT], counts, ux, ix, utx, itx, uT, iT,
+        w_x=np.bincount(ix, weights=counts, minlength=len(ux)),
+        w_T=np.bincount(iT, weights=counts, minlength=len(uT)),
+        wx_T=np.bincount(iT, weights=counts * x_t, minlength=len(uT)),
+    )
     return triples, inverse
 
 

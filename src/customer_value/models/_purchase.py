@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from customer_value.models._base import BaseModel, as_horizon, check_is_fitted, finite_or_raise, scalar_or_array
+from customer_value.models._base import (
+    BaseModel,
+    as_horizon,
+    check_is_fitted,
+    dot,
+    finite_or_raise,
+    scalar_or_array,
+    softplus,
+)
 from customer_value.models._data import Triples, _codes, prepare_triples, validate_triples
 
 __all__ = ["PurchaseModel"]
@@ -137,6 +145,34 @@ class PurchaseModel(BaseModel):
 
     def _start_points(self, data: Triples) -> list[np.ndarray]:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+def branch_terms(
+    r: float, alpha: float, log_ratio_x: np.ndarray, data: Triples
+) -> tuple[float, float, float, np.ndarray]:
+    """The recency part of the BG/NBD and MBG/NBD likelihoods, summed over triples.
+
+    Per triple the log-likelihood holds ``-(r+x) ln(α+T) + softplus(d)`` with
+    ``d = log_ratio(x) + (r+x) [ln(α+T) - ln(α+t_x)]`` (the log-odds of "dropped out after the
+    last purchase"). Terms of T alone are summed per distinct T.
+
+    Returns
+    -------
+    The sum, its derivatives in r and α, and Σ weight·π per distinct x (π = logistic(d)).
+    """
+    log_aT_u = np.log(alpha + data.uT)
+    inv_aT_u = 1.0 / (alpha + data.uT)
+    log_aT = log_aT_u[data.iT]
+    gap = log_aT - np.log(alpha + data.utx)[data.itx]
+    rx = r + data.x
+    soft, pi = softplus(log_ratio_x[data.ix] + rx * gap)
+    w_pi = data.weights * pi
+    rw_T = r * data.w_T + data.wx_T
+    ll = dot(data.weights, soft) - dot(rw_T, log_aT_u)
+    d_r = dot(w_pi, gap) - dot(data.w_T, log_aT_u)
+    inv_gap = (1.0 / (alpha + data.utx))[data.itx] - inv_aT_u[data.iT]
+    d_alpha = -dot(rw_T, inv_aT_u) - dot(w_pi * rx, inv_gap)
+    return ll, d_r, d_alpha, np.bincount(data.ix, weights=w_pi, minlength=len(data.ux))
 
 
 def rate_scale(data: Triples) -> tuple[float, float]:

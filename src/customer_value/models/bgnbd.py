@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-from customer_value.models._base import as_horizon, check_is_fitted, dot, finite_or_raise, scalar_or_array, softplus
+from customer_value.models._base import as_horizon, check_is_fitted, dot, finite_or_raise, scalar_or_array
 from customer_value.models._data import Triples
-from customer_value.models._purchase import PurchaseModel, rate_scale
+from customer_value.models._purchase import PurchaseModel, branch_terms, rate_scale
 from customer_value.models._special import hyp2f1
 
 __all__ = ["BetaGeoModel", "expected_factor"]
@@ -98,38 +98,25 @@ class BetaGeoModel(PurchaseModel):
 
     def _loglik(self, theta: np.ndarray, data: Triples) -> tuple[float, np.ndarray]:
         r, alpha, a, b = theta
-        w, ux, ix = data.weights, data.ux, data.ix
-        wx = np.bincount(ix, weights=w, minlength=len(ux))
+        ux, wx = data.ux, data.w_x
         repeat = ux > 0
         # Terms that depend on x only (computed once per distinct x).
-        lg_bx1 = np.where(repeat, special.gammaln(np.where(repeat, b + ux - 1.0, 1.0)), 0.0)
+        bx1 = np.where(repeat, b + ux - 1.0, 1.0)
         lg_bx = special.gammaln(b + ux)
-        log_ratio = np.where(repeat, np.log(a) + lg_bx1 - lg_bx, -np.inf)  # ln(a / (b+x-1))
-        ps_bx1 = np.where(repeat, special.digamma(np.where(repeat, b + ux - 1.0, 1.0)), 0.0)
+        log_ratio = np.where(repeat, np.log(a) + special.gammaln(bx1) - lg_bx, -np.inf)  # ln(a / (b+x-1))
         ps_bx = special.digamma(b + ux)
-        ps_abx = special.digamma(a + b + ux)
+        ps_bx1 = np.where(repeat, special.digamma(bx1), ps_bx)
         per_x = (
             special.gammaln(r + ux) - special.gammaln(r) + r * np.log(alpha)
             + special.gammaln(a + b) - special.gammaln(b) - special.gammaln(a + b + ux) + lg_bx
         )
-        # Per triple: log[ (α+T)^-(r+x) + ratio (α+t_x)^-(r+x) ] = -(r+x) ln(α+T) + softplus(d).
-        log_aT = np.log(alpha + data.uT)[data.iT]
-        log_atx = np.log(alpha + data.utx)[data.itx]
-        rx = r + data.x
-        d = log_ratio[ix] + rx * (log_aT - log_atx)
-        soft, pi3 = softplus(d)  # pi3: weight of the "dropped out after t_x" branch
-        pi2 = 1.0 - pi3
-        ll = dot(wx, per_x) + dot(w, soft - rx * log_aT)
-
-        w_pi3 = w * pi3
-        w_pi3_x = np.bincount(ix, weights=w_pi3, minlength=len(ux))
-        inv_aT = (1.0 / (alpha + data.uT))[data.iT]
-        inv_atx = (1.0 / (alpha + data.utx))[data.itx]
-        d_r = dot(wx, special.digamma(r + ux) - special.digamma(r) + np.log(alpha)) - dot(w, pi2 * log_aT + pi3 * log_atx)
-        d_alpha = wx.sum() * r / alpha - dot(w, rx * (pi2 * inv_aT + pi3 * inv_atx))
-        common = special.digamma(a + b) - ps_abx
-        d_a = dot(wx, common) + w_pi3_x.sum() / a
-        d_b = dot(wx, common - special.digamma(b) + ps_bx) + dot(w_pi3_x, ps_bx1 - ps_bx)
+        branch, d_r, d_alpha, w_pi_x = branch_terms(r, alpha, log_ratio, data)
+        ll = dot(wx, per_x) + branch
+        d_r += dot(wx, special.digamma(r + ux) - special.digamma(r) + np.log(alpha))
+        d_alpha += wx.sum() * r / alpha
+        common = special.digamma(a + b) - special.digamma(a + b + ux)
+        d_a = dot(wx, common) + w_pi_x.sum() / a
+        d_b = dot(wx, common - special.digamma(b) + ps_bx) + dot(w_pi_x, ps_bx1 - ps_bx)
         return ll, np.array([d_r, d_alpha, d_a, d_b])
 
     # -- predictions ---------------------------------------------------------------------------

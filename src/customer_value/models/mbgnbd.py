@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-from customer_value.models._base import as_horizon, check_is_fitted, dot, finite_or_raise, scalar_or_array, softplus
+from customer_value.models._base import as_horizon, check_is_fitted, dot, finite_or_raise, scalar_or_array
 from customer_value.models._data import Triples
-from customer_value.models._purchase import PurchaseModel, rate_scale
+from customer_value.models._purchase import PurchaseModel, branch_terms, rate_scale
 from customer_value.models.bgnbd import expected_factor
 
 __all__ = ["ModifiedBetaGeoModel"]
@@ -71,26 +71,16 @@ class ModifiedBetaGeoModel(PurchaseModel):
 
     def _loglik(self, theta: np.ndarray, data: Triples) -> tuple[float, np.ndarray]:
         r, alpha, a, b = theta
-        w, ux, ix = data.weights, data.ux, data.ix
-        wx = np.bincount(ix, weights=w, minlength=len(ux))
+        ux, wx = data.ux, data.w_x
         per_x = (
             special.gammaln(r + ux) - special.gammaln(r) + r * np.log(alpha)
             + special.gammaln(a + b) + special.gammaln(b + ux + 1.0) - special.gammaln(b)
             - special.gammaln(a + b + ux + 1.0)
         )
-        log_aT = np.log(alpha + data.uT)[data.iT]
-        log_atx = np.log(alpha + data.utx)[data.itx]
-        rx = r + data.x
-        d = (np.log(a) - np.log(b + ux))[ix] + rx * (log_aT - log_atx)
-        soft, pi = softplus(d)  # pi: weight of the "dropped out after t_x" branch
-        ll = dot(wx, per_x) + dot(w, soft - rx * log_aT)
-
-        w_pi = w * pi
-        w_pi_x = np.bincount(ix, weights=w_pi, minlength=len(ux))
-        inv_aT = (1.0 / (alpha + data.uT))[data.iT]
-        inv_atx = (1.0 / (alpha + data.utx))[data.itx]
-        d_r = dot(wx, special.digamma(r + ux) - special.digamma(r) + np.log(alpha)) - dot(w, (1.0 - pi) * log_aT + pi * log_atx)
-        d_alpha = wx.sum() * r / alpha - dot(w, rx * ((1.0 - pi) * inv_aT + pi * inv_atx))
+        branch, d_r, d_alpha, w_pi_x = branch_terms(r, alpha, np.log(a) - np.log(b + ux), data)
+        ll = dot(wx, per_x) + branch
+        d_r += dot(wx, special.digamma(r + ux) - special.digamma(r) + np.log(alpha))
+        d_alpha += wx.sum() * r / alpha
         common = special.digamma(a + b) - special.digamma(a + b + ux + 1.0)
         d_a = dot(wx, common) + w_pi_x.sum() / a
         d_b = dot(wx, common + special.digamma(b + ux + 1.0) - special.digamma(b)) - dot(w_pi_x, 1.0 / (b + ux))
