@@ -68,8 +68,10 @@ def column_label(lang: str, column: str) -> str:
 
 
 def workspace_of(path: Path | None) -> Workspace:
-    """The initialised workspace at ``path`` (default: the current folder)."""
-    return open_workspace(path or Path.cwd())
+    """The initialised workspace at ``path`` (default: the current folder), its config validated."""
+    workspace = open_workspace(path or Path.cwd())
+    workspace.settings()
+    return workspace
 
 
 def print_json(data: Any) -> None:
