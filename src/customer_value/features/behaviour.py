@@ -287,7 +287,9 @@ def _discounts(rows: ir.Table) -> ir.Table:
 def _margins(rows: ir.Table) -> ir.Table:
     cost = rows.cost.try_cast("float64")
     done = rows.filter((rows.status == COMPLETED) & cost.notnull()).mutate(line_cost=cost)
-    per_customer = done.group_by("customer_id").aggregate(line_amount=done.amount.sum(), line_costs=done.line_cost.sum())
+    per_customer = done.group_by("customer_id").aggregate(
+        line_amount=done.amount.sum(), line_costs=done.line_cost.sum()
+    )
     return per_customer.select(
         "customer_id",
         margin_rate=ibis.ifelse(

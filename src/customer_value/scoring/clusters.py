@@ -189,7 +189,7 @@ def _round(value: float, digits: int = 4) -> float:
     return float(f"{value:.{digits}g}") if np.isfinite(value) else 0.0
 
 
-def _check_exclude(names: list[str], exclude: list[str]) -> None:
+def _check_exclude(exclude: list[str]) -> None:
     unknown = [name for name in exclude if name not in DIMENSION_BY_NAME]
     if unknown:
         raise ConfigError(
@@ -234,23 +234,25 @@ def _single_cluster(
     return Clustering(labels, 1, {}, [profile], 1.0, [1], 1, used, skipped, reason, len(frame))
 
 
-def _choose_k(scaled: np.ndarray, ks: list[int], seed: int) -> tuple[int, dict[int, float], KMeans]:
+def _choose_k(scaled: np.ndarray, ks: list[int], seed: int) -> tuple[dict[int, float], KMeans | None]:
+    """The silhouette of each k tried and the best model (None when no k splits the customers)."""
     scores: dict[int, float] = {}
-    best: tuple[float, int, KMeans] | None = None
+    best: tuple[float, KMeans] | None = None
     n = len(scaled)
     for k in ks:
         model = KMeans(n_clusters=k, n_init=N_INIT, random_state=seed).fit(scaled)
         if len(np.unique(model.labels_)) < 2:
             continue
-        score = float(
-            silhouette_score(scaled, model.labels_, sample_size=min(n, SILHOUETTE_SAMPLE), random_state=seed)
-        )
+        try:
+            score = float(
+                silhouette_score(scaled, model.labels_, sample_size=min(n, SILHOUETTE_SAMPLE), random_state=seed)
+            )
+        except ValueError:  # the silhouette sample drew a single cluster
+            continue
         scores[k] = round(score, 4)
         if best is None or score > best[0] + 1e-9:
-            best = (score, k, model)
-    if best is None:
-        raise ValueError("no k separated the customers")
-    return best[1], scores, best[2]
+            best = (score, model)
+    return scores, best[1] if best else None
 
 
 def cluster_customers(dimensions: pd.DataFrame, config: ClusterConfig | None = None) -> Clustering:
@@ -276,23 +278,13 @@ def cluster_customers(dimensions: pd.DataFrame, config: ClusterConfig | None = N
         ``config.exclude`` names an unknown dimension.
     """
     config = config or ClusterConfig()
-    names = list(dimensions.columns)
-    _check_exclude(names, config.exclude)
+    _check_exclude(config.exclude)
     # sorted by customer, so the sample and the result don't depend on the row order
     by_customer = np.argsort(dimensions.index.to_numpy(), kind="stable")
     frame = dimensions.astype("float64").iloc[by_customer]
     frame = frame.replace([np.inf, -np.inf], np.nan)
     frame = frame.fillna(frame.median()).fillna(0.0)
-    skipped = {name: "excluded" for name in names if name in config.exclude}
-    used = []
-    for name in names:
-        if name in skipped:
-            continue
-        column = frame[name].to_numpy()
-        if len(column) and column.min() == column.max():
-            skipped[name] = "constant"
-        else:
-            used.append(name)
+    used, skipped = _usable(frame, config.exclude)
     n = len(frame)
     if n < config.min_customers:
         return _single_cluster(frame, dimensions.index, used, skipped, "too_few_customers")
@@ -312,19 +304,12 @@ def cluster_customers(dimensions: pd.DataFrame, config: ClusterConfig | None = N
         return _single_cluster(frame, dimensions.index, used, skipped, "no_variation")
     # one thread (OpenMP and BLAS): k-means on a busy machine otherwise spins; results stay bit-identical
     with threadpool_limits(limits=1):
-        k, scores, model = _choose_k(sample, list(range(max(low, 2), high + 1)), config.seed)
+        scores, model = _choose_k(sample, list(range(max(low, 2), high + 1)), config.seed)
+        if model is None:
+            return _single_cluster(frame, dimensions.index, used, skipped, "no_variation")
         raw = model.predict(scaled)
-
-    # number clusters 1..k by mean net spend, highest first (then by size)
-    spend = frame["monetary"].to_numpy() if "monetary" in frame else np.zeros(n)
-    stats = pd.DataFrame({"raw": raw, "spend": spend}).groupby("raw")
-    stats = stats.agg(spend=("spend", "mean"), size=("spend", "size"))
-    ranked = stats.sort_values(["spend", "size"], ascending=[False, False]).index.to_list()
-    renumber = np.zeros(k, dtype=np.int64)
-    for position, cluster in enumerate(ranked, start=1):
-        renumber[cluster] = position
-    labels = renumber[raw]
-    ids = list(range(1, len(ranked) + 1))
+    labels = _number_by_spend(raw, frame["monetary"].to_numpy() if "monetary" in frame else np.zeros(n))
+    ids = sorted(int(c) for c in np.unique(labels))
 
     sample_values, sample_labels = values[fit_rows], labels[fit_rows]
     rules: dict[int, RuleFit] = {
@@ -352,6 +337,32 @@ def cluster_customers(dimensions: pd.DataFrame, config: ClusterConfig | None = N
         skipped=skipped,
         sample_size=m,
     )
+
+
+def _usable(frame: pd.DataFrame, exclude: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Dimensions to cluster on, and those left out: ``excluded`` by the settings or ``constant``."""
+    skipped = {name: "excluded" for name in frame.columns if name in exclude}
+    used = []
+    for name in frame.columns:
+        if name in skipped:
+            continue
+        column = frame[name].to_numpy()
+        if len(column) and column.min() == column.max():
+            skipped[name] = "constant"
+        else:
+            used.append(name)
+    return used, skipped
+
+
+def _number_by_spend(raw: np.ndarray, spend: np.ndarray) -> np.ndarray:
+    """Cluster ids 1..k by mean net spend, highest first (ties: the larger cluster first)."""
+    stats = pd.DataFrame({"raw": raw, "spend": spend}).groupby("raw")
+    stats = stats.agg(spend=("spend", "mean"), size=("spend", "size"))
+    ranked = stats.sort_values(["spend", "size"], ascending=[False, False]).index.to_list()
+    renumber = np.zeros(int(raw.max()) + 1, dtype=np.int64)
+    for position, cluster in enumerate(ranked, start=1):
+        renumber[cluster] = position
+    return renumber[raw]
 
 
 def _profiles(
