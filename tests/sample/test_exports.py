@@ -242,6 +242,11 @@ def test_manifest_totals_are_the_sum_over_files(exported):
             if isinstance(value, int):
                 sums[key] = sums.get(key, 0) + value
     assert manifest["totals"] == sums
+    orders = manifest["totals_by_table"]["orders"]
+    assert orders["missing_customer_id"] + manifest["totals_by_table"]["interactions"]["missing_customer_id"] == sums[
+        "missing_customer_id"
+    ]
+    assert manifest["totals_by_table"]["customers"]["bad_phones"] == sums["bad_phones"]
     for key in ("exact_duplicates", "missing_customer_id", "unparseable_dates", "unparseable_amounts",
                 "duplicate_customers", "bad_phones"):  # fmt: skip
         assert manifest["totals"][key] > 0

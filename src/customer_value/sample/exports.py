@@ -1,8 +1,8 @@
 """Write a synthetic CRM as real exports arrive: mixed formats, encodings, headers and dirt.
 
 ``write_messy_exports`` writes one or more files per table and a manifest, ``dirt.json``, that
-counts every kind of dirt per file and in total (and names the affected rows), so ingest and
-quality tests can reconcile exactly. Row-level dirt in the order files is disjoint: a row has at
+counts every kind of dirt per file, per table and in total (and names the affected rows), so
+ingest and quality tests can reconcile exactly. Row-level dirt in the order files is disjoint: a row has at
 most one of missing customer id / unparseable date / unparseable amount, and exact duplicates
 are copies of rows without any of those.
 """
@@ -89,8 +89,11 @@ def write_messy_exports(data: CRMData, out_dir: str | Path, *, seed: int = 0) ->
         paths[table], files[path.name] = [path], entry
 
     totals: Counter[str] = Counter()
+    by_table: dict[str, Counter[str]] = {}
     for entry in files.values():
-        totals.update({k: v for k, v in entry["dirt"].items() if isinstance(v, int)})
+        counts = {k: v for k, v in entry["dirt"].items() if isinstance(v, int)}
+        totals.update(counts)
+        by_table.setdefault(entry["table"], Counter()).update(counts)
     manifest = {
         "generator": {
             "n_customers": len(data.customers),
@@ -101,6 +104,7 @@ def write_messy_exports(data: CRMData, out_dir: str | Path, *, seed: int = 0) ->
         },
         "files": files,
         "totals": dict(sorted(totals.items())),
+        "totals_by_table": {table: dict(sorted(counts.items())) for table, counts in by_table.items()},
         "duplicates": data.duplicates[["source_id", "true_id", "match_on", "name_variant"]].to_dict("records"),
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2, default=str)
