@@ -59,6 +59,7 @@ _CURRENCY = "(" + "|".join(
 _UNIT = "(" + "|".join(sorted(UNITS, key=len, reverse=True)) + ")"
 # open paren, sign, number, unit, trailing minus, close paren
 _SHAPE = r"^(\()?\s*([+-])?\s*([0-9][0-9,.' ’]*(?:e[+-]?[0-9]+)?|[.,][0-9]+)\s*" + _UNIT + r"?\s*(-)?\s*(\))?$"
+_PLAIN = r"^[+-]?[0-9][0-9,.]*$"  # the common case, split without a capturing regex
 _SPACED = r"^\d{1,3}(?:[ '’]\d{3})+(?:[.,]\d+)?$"  # space or apostrophe thousands
 # Number shapes after the thousands spaces are removed: (kind, pattern), first match wins.
 _KINDS = (
@@ -131,7 +132,8 @@ def _parse(values: ArrayLike, *, currency: bool) -> ParsedColumn:
         }
     )
     with connect(v=table) as con:
-        con.execute(_shapes_sql(currency))
+        for statement in _shapes_sql(currency):
+            con.execute(statement)
         evidence = con.sql(
             "SELECT count(*) FILTER (kind = 'point') AS point, count(*) FILTER (kind = 'comma') AS comma,"
             " min(i) FILTER (kind = 'point') AS first_point, min(i) FILTER (kind = 'comma') AS first_comma,"
@@ -146,23 +148,33 @@ def _parse(values: ArrayLike, *, currency: bool) -> ParsedColumn:
     return ParsedColumn.from_parts(numbers, errors, _rule(evidence, comma, distinct.values, currency=currency))
 
 
-def _shapes_sql(currency: bool) -> str:
-    """Table ``k``: per distinct value its sign, unit and number text, and the number's kind."""
-    strip = f"trim(regexp_replace(s, {sql_string(_CURRENCY)}, '', 'g'))" if currency else "s"
-    if not currency:
-        words = "|".join(QUANTITY_WORDS)
-        strip = f"trim(regexp_replace(s, {sql_string('(' + words + ')$')}, ''))"
+def _shapes_sql(currency: bool) -> tuple[str, ...]:
+    """Table ``k``: per distinct value its sign, unit and number text, and the number's kind.
+
+    Four statements, each materialised, so that no regular expression runs twice per value; a
+    plain signed number skips the (slower) extraction of parentheses, units and trailing signs.
+    """
+    if currency:
+        body = f"regexp_replace(s, {sql_string(_CURRENCY)}, '', 'g')"
+    else:
+        body = f"regexp_replace(s, {sql_string('(' + '|'.join(QUANTITY_WORDS) + ')$')}, '')"
     kinds = " ".join(f"WHEN regexp_full_match(core, {sql_string(rx)}) THEN '{kind}'" for kind, rx in _KINDS)
     units = " ".join(f"WHEN {sql_string(word)} THEN {factor!r}" for word, factor in UNITS.items())
-    return f"""
-    CREATE TEMP TABLE k AS
-    WITH b AS (
-        SELECT i, missing, replace({strip}, '−', '-') AS body FROM v
-    ), p AS (
+    groups = ["open", "sign", "num", "unit", "minus", "close"]
+    plain = "struct_pack(" + ", ".join(f"{g} := ''" for g in groups) + ")"
+    plain = plain.replace("sign := ''", "sign := CASE WHEN left(body, 1) IN ('+', '-') THEN left(body, 1) ELSE '' END")
+    plain = plain.replace("num := ''", "num := ltrim(body, '+-')")
+    return (
+        f"CREATE TEMP TABLE b AS SELECT i, missing, replace(trim({body}), '−', '-') AS body FROM v",
+        f"""
+        CREATE TEMP TABLE p AS
         SELECT i, missing,
-            regexp_extract(body, {sql_string(_SHAPE)}, ['open', 'sign', 'num', 'unit', 'minus', 'close']) AS x
+            CASE WHEN regexp_full_match(body, {sql_string(_PLAIN)}) THEN {plain}
+                ELSE regexp_extract(body, {sql_string(_SHAPE)}, {groups!r}) END AS x
         FROM b
-    ), q AS (
+        """,
+        f"""
+        CREATE TEMP TABLE q AS
         SELECT i, missing,
             (x.open = '(') AS paren,
             (x.open = '(') <> (x.close = ')') OR ((x.open = '(')::INT + (x.sign = '-')::INT + (x.minus = '-')::INT) > 1
@@ -172,11 +184,14 @@ def _shapes_sql(currency: bool) -> str:
             CASE WHEN regexp_full_match(x.num, {sql_string(_SPACED)})
                 THEN regexp_replace(x.num, '[ ''’]', '', 'g') ELSE x.num END AS core
         FROM p
+        """,
+        f"""
+        CREATE TEMP TABLE k AS
+        SELECT i, missing, paren, negative, unit, core,
+            CASE WHEN missing OR bad_sign OR core = '' THEN NULL {kinds} END AS kind
+        FROM q
+        """,
     )
-    SELECT i, missing, paren, negative, unit, core,
-        CASE WHEN missing OR bad_sign OR core = '' THEN NULL {kinds} END AS kind
-    FROM q
-    """
 
 
 def _values_sql(comma: bool) -> str:
