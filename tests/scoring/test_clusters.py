@@ -7,6 +7,8 @@ import ibis
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
 from customer_value.config import ClusterConfig
@@ -161,6 +163,19 @@ def test_fitting_on_a_sample_assigns_everyone(planted):
 )
 def test_thresholds_are_the_roundest_number_in_between(low, high, scale, expected):
     assert roundest_between(low, high, scale=scale) == pytest.approx(expected)
+
+
+@given(
+    st.floats(-1e7, 1e7, allow_nan=False),
+    st.floats(1e-6, 1e6, allow_nan=False),
+    st.sampled_from([1.0, 100.0]),
+)
+def test_the_rounded_threshold_always_lies_in_between(low, width, scale):
+    high = low + width
+    if not low < high:  # width lost to rounding at this magnitude
+        return
+    cut = roundest_between(low, high, scale=scale)
+    assert low < cut <= high or cut == high
 
 
 def test_rules_read_in_both_languages():

@@ -84,9 +84,9 @@ def roundest_between(low: float, high: float, *, scale: float = 1.0) -> float:
     for _ in range(40):
         for factor in _NICE_STEPS:
             step = power * factor / 10
-            candidate = (math.floor(a / step) + 1) * step
-            if candidate <= b:
-                return round(candidate, 10) / scale
+            candidate = round((math.floor(a / step) + 1) * step, 10) / scale
+            if low < candidate <= high:
+                return candidate
         power /= 10
     return high
 
