@@ -59,6 +59,35 @@ def _validate(model: str, frequency: object, monetary_value: object, weights: ob
     return x, m, w
 
 
+def prepare_spend(model: str, frequency: object, monetary_value: object, weights: object = None) -> _Spend:
+    """Validate, keep repeat buyers with positive weight, and precompute the constant sums.
+
+    Raises
+    ------
+    ModelFitError
+        Invalid values, fewer than 3 repeat buyers, or identical mean spends.
+    """
+    x, m, w = _validate(model, frequency, monetary_value, weights)
+    keep = (x > 0) & (w > 0)
+    x, m, w = x[keep], m[keep], w[keep]
+    if len(x) < _MIN_REPEAT_BUYERS:
+        raise ModelFitError("models.gg_too_few", model=model, needed=_MIN_REPEAT_BUYERS, found=len(x))
+    if np.ptp(m) <= 1e-12 * np.max(m):
+        raise ModelFitError("models.gg_no_variation", model=model, total=len(x))
+    codes, ux = _codes(x)
+    return _Spend(
+        x=x,
+        m=m,
+        w=w,
+        ux=ux,
+        wx=np.bincount(codes, weights=w, minlength=len(ux)),
+        sum_w=float(w.sum()),
+        sum_wx_log_xm=dot(w, x * (np.log(x) + np.log(m))),
+        sum_w_log_m=dot(w, np.log(m)),
+        wx_x=w * x,
+    )
+
+
 class GammaGammaModel(BaseModel):
     r"""Gamma-Gamma: each customer's transaction values vary around a customer-specific mean.
 
@@ -131,25 +160,7 @@ class GammaGammaModel(BaseModel):
             Invalid values, fewer than 3 repeat buyers, identical mean spends, no convergence,
             or a fitted ``q <= 1`` (infinite expected spend).
         """
-        x, m, w = _validate(self._name, frequency, monetary_value, weights)
-        keep = (x > 0) & (w > 0)
-        x, m, w = x[keep], m[keep], w[keep]
-        if len(x) < _MIN_REPEAT_BUYERS:
-            raise ModelFitError("models.gg_too_few", model=self._name, needed=_MIN_REPEAT_BUYERS, found=len(x))
-        if np.ptp(m) <= 1e-12 * np.max(m):
-            raise ModelFitError("models.gg_no_variation", model=self._name, total=len(x))
-        codes, ux = _codes(x)
-        data = _Spend(
-            x=x,
-            m=m,
-            w=w,
-            ux=ux,
-            wx=np.bincount(codes, weights=w, minlength=len(ux)),
-            sum_w=float(w.sum()),
-            sum_wx_log_xm=dot(w, x * (np.log(x) + np.log(m))),
-            sum_w_log_m=dot(w, np.log(m)),
-            wx_x=w * x,
-        )
+        data = prepare_spend(self._name, frequency, monetary_value, weights)
         self._fit_data(data, data.sum_w)
         if self.params_["q"] <= 1.0:
             q = self.params_["q"]
