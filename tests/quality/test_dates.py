@@ -256,14 +256,14 @@ def _formats(moment: datetime) -> dict[str, str]:
     }
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.lists(MINUTES, min_size=1, max_size=12), st.sampled_from(list(_formats(datetime(2000, 1, 1)))))
 def test_any_datetime_round_trips_through_every_form(moments, form):
     parsed = _parse([_formats(m)[form] for m in moments], today=FAR)
     assert parsed.values.to_pylist() == moments
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.lists(st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31)), min_size=1, max_size=12))
 def test_day_first_columns_round_trip_once_one_day_is_above_12(days):
     days = [*days, date(2011, 2, 20)]
@@ -271,14 +271,14 @@ def test_day_first_columns_round_trip_once_one_day_is_above_12(days):
     assert parsed.values.to_pylist() == [datetime(d.year, d.month, d.day) for d in days]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.lists(st.dates(min_value=date(1969, 1, 1), max_value=date(2068, 12, 31)), min_size=1, max_size=12))
 def test_two_digit_years_round_trip_within_the_pivot_window(days):
     parsed = _parse([d.strftime("%m/%d/%y") for d in days], today=FAR)
     assert parsed.values.to_pylist() == [datetime(d.year, d.month, d.day) for d in days]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(
     st.datetimes(min_value=datetime(1954, 10, 4), max_value=datetime(2119, 1, 9)).map(
         lambda d: d.replace(microsecond=d.microsecond // 1000 * 1000)
@@ -290,7 +290,7 @@ def test_excel_serials_round_trip_to_the_millisecond(moment):
     assert abs(parsed.values[0].as_py() - moment) <= timedelta(milliseconds=1)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.datetimes(min_value=datetime(1901, 1, 1), max_value=datetime(2199, 1, 1)), st.integers(-14 * 60, 14 * 60))
 def test_iso_with_an_offset_round_trips_to_utc(moment, minutes):
     zoned = moment.replace(tzinfo=timezone(timedelta(minutes=minutes)))

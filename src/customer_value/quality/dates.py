@@ -173,8 +173,9 @@ def _text(column: pa.Array, order: DateOrder, latest: datetime) -> ParsedColumn:
     )
     with connect(v=table) as con:
         con.execute(_families_sql())
-        con.execute(_fields_sql())
-        dayfirst, notes = _decide_order(con, order)
+        present = {row[0] for row in con.sql("SELECT DISTINCT fam FROM c WHERE fam IS NOT NULL").fetchall()}
+        con.execute(_fields_sql(present))
+        dayfirst, notes = _decide_order(con, order, yearlast="yearlast" in present)
         con.execute(_values_sql(dayfirst, latest))
         result = con.sql("SELECT ts, err FROM r ORDER BY i").to_arrow_table()
         parts = _family_parts(con, distinct.values, dayfirst) + notes
@@ -193,8 +194,11 @@ def _families_sql() -> str:
     return f"CREATE TEMP TABLE c AS SELECT i, s, missing, cnt, CASE WHEN missing THEN NULL {detect} END AS fam FROM v"
 
 
-def _fields_sql() -> str:
-    """Table ``f``: per distinct value, its numeric fields (year, month, day, time, offset)."""
+def _fields_sql(present: set[str]) -> str:
+    """Table ``f``: per distinct value, its numeric fields (year, month, day, time, offset).
+
+    Only the ``present`` families are extracted (a smaller statement for small columns).
+    """
 
     def family(name: str, rx: str, groups: tuple[str, ...]) -> str:
         picks = ", ".join(f"NULLIF(x.{g}, '') AS {g}" if g in groups else f"NULL::VARCHAR AS {g}" for g in _FIELDS)
@@ -204,7 +208,7 @@ def _fields_sql() -> str:
         )
 
     unmatched = ", ".join(f"NULL::VARCHAR AS {g}" for g in _FIELDS)
-    parts = [family(*spec) for spec in _FAMILIES] + [f"SELECT i, missing, cnt, fam, {unmatched} FROM c WHERE fam IS NULL"]
+    parts = [family(*spec) for spec in _FAMILIES if spec[0] in present] + [f"SELECT i, missing, cnt, fam, {unmatched} FROM c WHERE fam IS NULL"]
     months = " ".join(f"WHEN {sql_string(name)} THEN {month}" for name, month in _MONTHS.items())
     am = ", ".join(sql_string(word) for word in _AM)
     pm = ", ".join(sql_string(word) for word in _PM)
@@ -245,10 +249,14 @@ def _is_date(y: str, m: str, d: str) -> str:
     return f"({y} BETWEEN 1 AND 9999 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {last})"
 
 
-def _decide_order(con: duckdb.DuckDBPyConnection, order: DateOrder) -> tuple[bool, tuple[RulePart, ...]]:
+def _decide_order(
+    con: duckdb.DuckDBPyConnection, order: DateOrder, *, yearlast: bool
+) -> tuple[bool, tuple[RulePart, ...]]:
     """Day-first or month-first for the year-last family, once for the column, and why."""
     if order != "auto":
         return order == "dayfirst", (("quality.rule.date_order_configured", {}),)
+    if not yearlast:
+        return False, ()
     stats = con.sql(
         f"""
         SELECT
