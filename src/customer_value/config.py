@@ -137,6 +137,9 @@ class ChurnConfig(_Section):
 
     window_days: int = Field(90, gt=0, description="Churn = no purchase in this many days after the cut-off.")
     inactivity_days: int = Field(90, gt=0, description="Alert when a customer is inactive this long.")
+    inactivity_cycle_multiple: float = Field(
+        2.0, gt=0, description="Inactive also means longer than this many times the customer's own mean purchase cycle."
+    )
     p_alive_drop: float = Field(0.2, gt=0, le=1, description="Alert when P(alive) dropped by more than this.")
     probability_threshold: float = Field(0.7, gt=0, lt=1, description="Alert when churn probability exceeds this.")
 
