@@ -32,7 +32,6 @@ with the largest strength are kept (ties: the order of the table); above the mid
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from customer_value.config import ValueWeights
+from customer_value.errors import InternalError
 from customer_value.i18n import msg
 from customer_value.scoring.value import bottom_percent, normalised_weights, percentile_score, top_percent
 
@@ -56,20 +56,48 @@ def format_amount(value: float, currency: str = "CNY") -> str:
     return f"{'-' if value < 0 else ''}{symbol}{number}"
 
 
+def _amounts(values: np.ndarray, currency: str) -> np.ndarray:
+    """Formatted amounts, escaped for a JSON string literal when the currency code needs it."""
+    texts = [format_amount(v, currency) for v in values.tolist()]
+    if any(ch in '"\\' or ord(ch) < 32 for ch in currency or ""):
+        texts = [json.dumps(t, ensure_ascii=False)[1:-1] for t in texts]
+    return np.array(texts, dtype=object)
+
+
+def _text(values: np.ndarray | str) -> np.ndarray | str:
+    """JSON string literals of values that need no escaping (amounts, codes)."""
+    return '"' + np.asarray(values, dtype=object) + '"' if not isinstance(values, str) else f'"{values}"'
+
+
+def _number(values: np.ndarray | int) -> np.ndarray | str:
+    if np.ndim(values) == 0:
+        return str(int(values))
+    return np.asarray(values, dtype=np.int64).astype(str).astype(object)
+
+
 @dataclass
 class _Fact:
+    """A candidate reason of every customer: its strength and its JSON object, both length n."""
+
     strength: np.ndarray
-    key: np.ndarray
-    fields: Callable[[int], dict[str, Any]]
+    json: np.ndarray
 
 
-def _ranked(name: str, values: pd.Series, weight: float, fields: Callable[[int], dict[str, Any]]) -> _Fact:
+def _fact(strength: np.ndarray, key: np.ndarray | str, fields: dict[str, np.ndarray | str]) -> _Fact:
+    body = '{"key": ' + _text(key) + ', "fields": {'
+    for i, (name, value) in enumerate(fields.items()):
+        body = body + (", " if i else "") + f'"{name}": ' + value
+    n = len(strength)
+    body = body + "}}"
+    return _Fact(strength, np.full(n, body, dtype=object) if isinstance(body, str) else body)
+
+
+def _ranked(name: str, values: pd.Series, weight: float, fields: dict[str, np.ndarray | str]) -> _Fact:
     pct = percentile_score(values).to_numpy(float)
-    top, bottom = top_percent(values).to_numpy(), bottom_percent(values).to_numpy()
     high = pct >= 50
-    key = np.where(high, f"reason.{name}_top", f"reason.{name}_bottom")
-    share = np.where(high, top, bottom)
-    return _Fact(weight * np.abs(pct - 50) / 50, key, lambda i: {**fields(i), "share": int(share[i])})
+    key = np.where(high, f"reason.{name}_top", f"reason.{name}_bottom").astype(object)
+    share = np.where(high, top_percent(values).to_numpy(), bottom_percent(values).to_numpy())
+    return _fact(weight * np.abs(pct - 50) / 50, key, {**fields, "share": _number(share)})
 
 
 def value_reasons(
@@ -97,91 +125,103 @@ def value_reasons(
     """
     weights = weights or ValueWeights()
     w = normalised_weights(weights)
-    info = facts.attrs
+    info = dict(facts.attrs)
+    columns = {c: facts[c] for c in facts.columns}  # column access copies attrs: do it once
     n = len(facts)
-    days = weights.current_days
-    money = lambda column: (lambda i: {"amount": format_amount(float(facts[column].iat[i]), currency)})  # noqa: E731
-    history_weight = w["historical"] / 2 if info.get("profit_measured") else w["historical"]
-    candidates = [_ranked("net_revenue", facts["net_revenue"], history_weight, money("net_revenue"))]
+    days = _number(weights.current_days)
+    history = w["historical"] / 2 if info.get("profit_measured") else w["historical"]
+    net = columns["net_revenue"]
+    candidates = [_ranked("net_revenue", net, history, {"amount": _text(_amounts(net.to_numpy(float), currency))})]
     if info.get("profit_measured"):
-        candidates.append(_ranked("profit", facts["profit"], w["historical"] / 2, money("profit")))
+        profit = columns["profit"]
+        candidates.append(
+            _ranked("profit", profit, w["historical"] / 2, {"amount": _text(_amounts(profit.to_numpy(float), currency))})
+        )
 
-    spend = _ranked(
-        "recent_spend", facts["recent_spend"], w["historical"] / 2,
-        lambda i: {"amount": format_amount(float(facts["recent_spend"].iat[i]), currency), "days": days},
+    spend = columns["recent_spend"]
+    active = _ranked(
+        "recent_spend", spend, w["historical"] / 2,
+        {"amount": _text(_amounts(spend.to_numpy(float), currency)), "days": days},
     )
-    idle = facts["recent_spend"].to_numpy(float) <= 0
-    recency = facts["recency_days"].to_numpy()
-    spend_fields = spend.fields
-    spend.key = np.where(idle, "reason.no_recent_purchase", spend.key)
-    spend.fields = lambda i: {"days": days, "recency": int(recency[i])} if idle[i] else spend_fields(i)
-    candidates.append(spend)
+    idle = _fact(
+        active.strength,
+        "reason.no_recent_purchase",
+        {"days": days, "recency": _number(columns["recency_days"].to_numpy())},
+    )
+    candidates.append(_Fact(active.strength, np.where(spend.to_numpy(float) <= 0, idle.json, active.json)))
 
     if info.get("has_interactions"):
-        counts = facts["recent_interactions"]
+        counts = columns["recent_interactions"]
         candidates.append(
-            _ranked("recent_interactions", counts, w["historical"] / 4, lambda i: {"count": int(counts.iat[i]), "days": days})
+            _ranked("recent_interactions", counts, w["historical"] / 4, {"count": _number(counts.to_numpy()), "days": days})
         )
 
-    cross = info.get("categories", 0) >= 2
-    c = weights.cross_buy_weight if cross else 0.0
-    source = info.get("potential_source", "proxy")
-    months = info.get("clv_months", 36)
-    name = "potential_proxy" if source == "proxy" else "potential_clv"
+    categories = info.get("categories", 0)
+    c = weights.cross_buy_weight if categories >= 2 else 0.0
+    name = "potential_proxy" if info.get("potential_source", "proxy") == "proxy" else "potential_clv"
+    amount = columns["potential_amount"]
     candidates.append(
-        _ranked(name, facts["potential_amount"], w["potential"] * (1 - c), lambda i: {**money("potential_amount")(i), "months": months})
-    )
-    if cross:
-        probability, bought, total = facts["cross_buy_probability"], facts["categories_bought"], info["categories"]
-        fact = _ranked(
-            "cross_buy", probability, w["potential"] * c,
-            lambda i: {"probability": round(100 * float(probability.iat[i])), "bought": int(bought.iat[i]), "total": total},
+        _ranked(
+            name, amount, w["potential"] * (1 - c),
+            {"amount": _text(_amounts(amount.to_numpy(float), currency)), "months": _number(info.get("clv_months", 36))},
         )
-        fact.key = np.where(np.char.endswith(fact.key.astype(str), "_top"), "reason.cross_buy_high", "reason.cross_buy_low")
-        fact.fields = (lambda base: lambda i: {k: v for k, v in base(i).items() if k != "share"})(fact.fields)
-        candidates.append(fact)
+    )
+    if categories >= 2:
+        probability = columns["cross_buy_probability"]
+        pct = percentile_score(probability).to_numpy(float)
+        candidates.append(
+            _fact(
+                w["potential"] * c * np.abs(pct - 50) / 50,
+                np.where(pct >= 50, "reason.cross_buy_high", "reason.cross_buy_low").astype(object),
+                {
+                    "probability": _number(np.round(100 * probability.to_numpy(float))),
+                    "bought": _number(columns["categories_bought"].to_numpy()),
+                    "total": _number(categories),
+                },
+            )
+        )
 
-    flags = facts["strategic_flags"]
-    flagged = np.array([bool(f) for f in flags], dtype=bool)
-    strategic_share = np.array([len(f) for f in flags], dtype=float)
+    flags = columns["strategic_flags"].tolist()
     configured = max(len(weights.strategic_fields), 1)
-    candidates.append(
-        _Fact(
-            np.where(flagged, w["strategic"] * strategic_share / configured, -np.inf),
-            np.full(n, "reason.strategic"),
-            lambda i: {"flags": ", ".join(flags.iat[i])},
-        )
+    share = np.array([len(f) for f in flags], dtype=float)
+    literal: dict[tuple, str] = {}
+    flag_text = np.array(
+        [literal.setdefault(tuple(f), json.dumps(", ".join(f), ensure_ascii=False)) for f in flags], dtype=object
     )
-    if "p_alive" in facts.columns:
-        p = facts["p_alive"].to_numpy(float)
-        with np.errstate(invalid="ignore"):
-            low = p < 0.5
+    candidates.append(
+        _fact(np.where(share > 0, w["strategic"] * share / configured, -np.inf), "reason.strategic", {"flags": flag_text})
+    )
+    if "p_alive" in columns:
+        p = columns["p_alive"].to_numpy(float)
+        low = np.nan_to_num(p, nan=1.0) < 0.5
         candidates.append(
-            _Fact(
+            _fact(
                 np.where(low, w["potential"] / 2 * (0.5 - np.nan_to_num(p, nan=0.5)) / 0.5, -np.inf),
-                np.full(n, "reason.p_alive_low"),
-                lambda i: {"probability": round(100 * float(p[i]))},
+                "reason.p_alive_low",
+                {"probability": _number(np.round(100 * np.nan_to_num(p, nan=1.0)))},
             )
         )
-    if "churn_probability" in facts.columns:
-        q = facts["churn_probability"].to_numpy(float)
-        with np.errstate(invalid="ignore"):
-            high = q >= 0.5
+    if "churn_probability" in columns:
+        q = columns["churn_probability"].to_numpy(float)
+        high = np.nan_to_num(q, nan=0.0) >= 0.5
         candidates.append(
-            _Fact(
+            _fact(
                 np.where(high, w["potential"] / 2 * (np.nan_to_num(q, nan=0.5) - 0.5) / 0.5, -np.inf),
-                np.full(n, "reason.churn_high"),
-                lambda i: {"probability": round(100 * float(q[i]))},
+                "reason.churn_high",
+                {"probability": _number(np.round(100 * np.nan_to_num(q, nan=0.0)))},
             )
         )
 
-    strength = np.column_stack([f.strength for f in candidates]) if n else np.zeros((0, len(candidates)))
+    if n == 0:
+        return pd.Series([], index=facts.index, dtype=object)
+    strength = np.column_stack([f.strength for f in candidates])
+    texts = np.column_stack([f.json for f in candidates])
     order = np.argsort(-strength, axis=1, kind="stable")[:, :REASON_COUNT]
-    texts = []
-    for i in range(n):
-        chosen = [candidates[j] for j in order[i] if np.isfinite(strength[i, j])]
-        texts.append(json.dumps([{"key": str(f.key[i]), "fields": f.fields(i)} for f in chosen], ensure_ascii=False))
-    return pd.Series(texts, index=facts.index, dtype=object).astype(str)
+    if not np.isfinite(np.take_along_axis(strength, order, axis=1)).all():
+        raise InternalError(detail="fewer than three reasons available")  # net revenue, spend, potential always are
+    chosen = np.take_along_axis(texts, order, axis=1)
+    joined = "[" + chosen[:, 0] + ", " + chosen[:, 1] + ", " + chosen[:, 2] + "]"
+    return pd.Series(joined, index=facts.index, dtype=object).astype(str)
 
 
 def parse_reasons(reasons: str | list | None) -> list[dict[str, Any]]:

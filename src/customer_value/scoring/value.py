@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from customer_value.config import ValueWeights
 from customer_value.errors import DataQualityWarning
@@ -91,7 +92,7 @@ def truthy(values: pd.Series) -> pd.Series:
         return values.fillna(False).astype(bool)
     if pd.api.types.is_numeric_dtype(values):
         return values.fillna(0).astype(float) != 0
-    text = values.astype(object).map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
+    text = values.astype(object).where(values.notna(), "").astype(str)
     return ~text.str.strip().str.lower().isin(FALSY_TEXT)
 
 
@@ -127,10 +128,9 @@ def strategic_value(
             flag = truthy(table[f])
             flags[f] = customer_ids.map(flag).fillna(False).astype(bool).to_numpy()
     score = 100.0 * flags.sum(axis=1).astype(float) / len(fields)
-    matrix = flags.to_numpy(dtype=bool)
-    names = pd.Series(
-        [[present[j] for j in np.flatnonzero(row)] if row.any() else [] for row in matrix], index=index, dtype=object
-    )
+    codes = flags.to_numpy(dtype=np.int64) @ (1 << np.arange(len(present), dtype=np.int64))
+    lists = {int(c): [f for j, f in enumerate(present) if int(c) >> j & 1] for c in np.unique(codes)}
+    names = pd.Series([lists[c] for c in codes.tolist()], index=index, dtype=object)
     return score, names, missing
 
 
@@ -168,31 +168,33 @@ def cross_buy_probability(
     zeros = pd.Series(0.0, index=index)
     if pairs is None or pairs.empty:
         return zeros, pd.Series(0, index=index), 0
-    categories = sorted(pairs["category"].astype(str).unique())
-    k = len(categories)
-    position = pd.Series(np.arange(len(customer_ids)), index=customer_ids.to_numpy())
-    rows = position.reindex(pairs["customer_id"].to_numpy()).to_numpy()
-    cols = pd.Index(categories).get_indexer(pairs["category"].astype(str))
-    keep = ~np.isnan(rows)
-    bought = np.zeros((len(customer_ids), k), dtype=bool)
-    bought[rows[keep].astype(int), cols[keep]] = True
-    counts = bought.sum(axis=1)
+    category_text = pairs["category"].astype(str)
+    categories = pd.Index(sorted(category_text.unique()))
+    k, n = len(categories), len(customer_ids)
+    rows = pd.Index(customer_ids.astype(str)).get_indexer(pairs["customer_id"].astype(str))
+    cols = categories.get_indexer(category_text)
+    keep = rows >= 0
+    bought = sparse.csr_matrix(
+        (np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(n, k), dtype=np.float64
+    )
+    bought.sum_duplicates()
+    bought.data[:] = 1.0
+    counts = np.asarray(bought.sum(axis=1)).ravel().astype(int)
     if k < 2:
         return zeros, pd.Series(counts, index=index), k
-    b = bought.astype(np.float64)
-    co = b.T @ b
+    co = (bought.T @ bought).toarray()
     n_s = np.diag(co).copy()
     buyers = max(int((counts > 0).sum()), 1)
     base = n_s / buyers
     conditional = (co + smoothing * base[None, :]) / (n_s[:, None] + smoothing)
-    probability = np.empty(len(customer_ids))
-    for start in range(0, len(customer_ids), _CHUNK):
-        part = b[start : start + _CHUNK]
-        size = part.sum(axis=1, keepdims=True)
+    probability = np.empty(n)
+    for start in range(0, n, _CHUNK):
+        part = bought[start : start + _CHUNK]
+        size = counts[start : start + _CHUNK, None]
         given = np.where(size > 0, (part @ conditional) / np.maximum(size, 1), base[None, :])
-        given = np.clip(given, 0.0, 1.0 - 1e-12)
-        log_stay = np.where(part > 0, 0.0, np.log1p(-given)).sum(axis=1)
-        probability[start : start + _CHUNK] = -np.expm1(log_stay)
+        stay = np.log1p(-np.clip(given, 0.0, 1.0 - 1e-12))
+        stay[part.nonzero()] = 0.0
+        probability[start : start + _CHUNK] = -np.expm1(stay.sum(axis=1))
     return pd.Series(np.clip(probability, 0.0, 1.0), index=index), pd.Series(counts, index=index), k
 
 
