@@ -16,6 +16,7 @@ from customer_value.cli._common import out
 from customer_value.cli.main import app
 from customer_value.runs.execute import execute_run
 from customer_value.runs.results import run_summary
+from customer_value.runs.snapshot import load_run
 from customer_value.workspace.store import BatchRecord, write_batch
 from tests.factories import make_orders, workspace_with_orders
 
@@ -81,6 +82,13 @@ def test_the_run_holds_every_value_column_without_gaps(workspace):
     assert set(summary.action_owner) == {*OWNERS, "unassigned"}
     assert summary.loc[summary.customer_id == "C0000", "value_strategic"].item() == 100.0
     assert summary.profit.sum() == pytest.approx(0.4 * summary.net_revenue.sum(), rel=1e-6)
+    diagnostics = load_run(workspace).diagnostics
+    assert sum(diagnostics["value"]["tier_shares"].values()) == pytest.approx(1.0)
+    assert diagnostics["value"]["profit_source"] == "measured" and diagnostics["value"]["cross_buy"]["used"]
+    assert diagnostics["value"]["strategic"]["flagged_customers"] == 18  # every 7th of 120
+    assert sum(diagnostics["lifecycle"]["stage_counts"].values()) == len(summary)
+    assert "tier_migrations" in diagnostics["value"] and "migrations" in diagnostics["lifecycle"]
+    assert sum(diagnostics["actions"]["action_counts"].values()) == len(summary)
 
 
 def test_every_summary_column_is_documented(workspace):

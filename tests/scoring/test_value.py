@@ -1,12 +1,16 @@
 """Value components, score, tiers and quadrants, pinned on hand-made fixtures."""
 
+import datetime as dt
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from customer_value.config import ValueWeights
+from customer_value.scoring.activity import category_pairs, order_halves, order_profit, recent_activity, recent_interactions
 from customer_value.scoring.value import (
     ValueInputs,
     assign_quadrants,
@@ -282,3 +286,113 @@ def test_current_value_counts_recent_spend_orders_and_interactions():
     assert with_interactions.value_current.iloc[39] > 0 and with_interactions.recent_interactions.iloc[39] == 5
     # current value is shown, not weighted: the score does not change
     assert with_interactions.value_score.equals(without.value_score)
+
+
+# -- activity read from the orders (Ibis on DuckDB) ---------------------------------------------
+
+
+@pytest.fixture
+def con():
+    import ibis
+
+    return ibis.duckdb.connect()
+
+
+def table(con, name: str, frame: pd.DataFrame):
+    import pyarrow as pa
+
+    con.con.register(name, pa.Table.from_pandas(frame, preserve_index=False))
+    return con.table(name)
+
+
+AS_OF = dt.date(2024, 12, 31)
+
+
+def orders_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "a", "a", "b", "b", "b", "c"],
+            "order_id": ["1", "2", "3", "late", "4", "4", "r4", "5"],
+            "ordered_at": pd.to_datetime(
+                ["2024-01-01 09:00", "2024-06-01 09:00", "2024-10-03 00:00", "2025-01-01 00:00",
+                 "2024-12-31 10:00", "2024-12-31 10:00", "2024-12-31 12:00", "2024-10-02 23:59"]
+            ),
+            "amount": [10.0, 20.0, 30.0, 999.0, 60.0, 40.0, -40.0, 5.0],
+            "status": ["completed", "completed", "completed", "completed", "completed", "completed", "refund", "completed"],
+            "cost": [5.0, None, 10.0, 1.0, 30.0, 20.0, -20.0, None],
+            "category": ["x", "y", None, "z", "x", "x", "x", " "],
+        }
+    )
+
+
+def test_recent_activity_counts_the_last_90_whole_days_and_nothing_after_as_of(con):
+    orders = table(con, "orders", orders_frame())
+    got = con.execute(recent_activity(orders, AS_OF, days=90)).set_index("customer_id")
+    # the window is 2024-10-03 … 2024-12-31: a's order of 10-03 counts, c's of 10-02 does not;
+    # a's order of 2025-01-01 is after as_of; b's refund nets against its two-line order
+    assert got.to_dict("index") == {"a": {"recent_spend": 30.0, "recent_orders": 1}, "b": {"recent_spend": 60.0, "recent_orders": 1}}
+
+
+def test_order_halves_split_each_tenure_at_its_midpoint(con):
+    orders = table(con, "orders", orders_frame())
+    got = con.execute(order_halves(orders, AS_OF)).set_index("customer_id").sort_index()
+    # a: 2024-01-01 → end of 2024-12-31, midpoint 2024-07-01 21:00: orders 1, 2 early, 3 late
+    assert got.loc["a"].tolist() == [2, 1] and got.loc["b"].tolist() == [1, 0] and got.loc["c"].tolist() == [1, 0]
+
+
+def test_profit_uses_margin_else_cost_and_absent_columns_give_none(con):
+    frame = orders_frame()
+    frame["margin"] = [None, 8.0, None, None, None, None, None, None]
+    orders = table(con, "orders", frame)
+    got = con.execute(order_profit(orders, AS_OF)).set_index("customer_id")
+    assert got.loc["a"].tolist() == [5.0 + 8.0 + 20.0, 60.0]  # 10−5, margin 8, 30−10
+    assert got.loc["b"].tolist() == [30.0 + 20.0 - 20.0, 60.0]
+    assert np.isnan(got.loc["c", "profit"])
+    plain = table(con, "plain", frame.drop(columns=["cost", "margin", "category"]))
+    assert order_profit(plain, AS_OF) is None and category_pairs(plain, AS_OF) is None
+
+
+def test_category_pairs_are_distinct_and_skip_blank_categories(con):
+    orders = table(con, "orders", orders_frame())
+    got = con.execute(category_pairs(orders, AS_OF)).sort_values(["customer_id", "category"])
+    assert got.values.tolist() == [["a", "x"], ["a", "y"], ["b", "x"]]
+
+
+def test_recent_interactions_stay_inside_the_window(con):
+    interactions = table(
+        con,
+        "interactions",
+        pd.DataFrame(
+            {
+                "customer_id": ["a", "a", "a", "b"],
+                "occurred_at": pd.to_datetime(["2024-12-30", "2024-10-02", "2025-01-01", "2024-11-11"]),
+                "kind": ["visit", "visit", "visit", "edm_open"],
+            }
+        ),
+    )
+    got = con.execute(recent_interactions(interactions, AS_OF, days=90)).set_index("customer_id")["recent_interactions"]
+    assert got.to_dict() == {"a": 1, "b": 1}
+
+
+# -- properties -----------------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    amounts=st.lists(st.floats(-1e6, 1e9, allow_nan=False), min_size=1, max_size=60),
+    a_share=st.floats(0.05, 1.0),
+    cap=st.floats(0.01, 1.0),
+    b_extra=st.floats(0.0, 1.0),
+)
+def test_tiers_cover_everyone_and_respect_the_cap(amounts, a_share, cap, b_extra):
+    weights = ValueWeights(tier_a_share=a_share, tier_a_max_share=cap, tier_b_share=min(1.0, a_share + b_extra))
+    n = len(amounts)
+    scores = percentile_score(pd.Series(amounts))
+    assert scores.between(0, 100).all()
+    tier = assign_tiers(scores, pd.Series(amounts), weights)
+    assert tier.isin(["A", "B", "C"]).all() and len(tier) == n
+    assert 1 <= (tier == "A").sum() <= max(1, math.floor(cap * n + 1e-9))
+    # tiers never go back up along the ranked list
+    order = np.lexsort((np.arange(n), -np.clip(amounts, 0, None), -scores.to_numpy()))
+    ranked = tier.to_numpy()[order]
+    assert list(ranked) == sorted(ranked)
