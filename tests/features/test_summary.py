@@ -45,8 +45,8 @@ def test_definitions_on_hand_made_orders():
     assert a.average_order_value == pytest.approx(100.0)
     assert a.cancelled_orders == 1
     assert a.recency_days == 20 and a.tenure_days == 30
-    assert (a.btyd_frequency, a.btyd_recency_days, a.btyd_T_days) == (2, 11, 30)
-    # repeat days of a: Jan 11 (80) and Jan 12 (−30 refund, a day without a purchase is not counted)
+    assert (a.btyd_frequency, a.btyd_recency_days, a.btyd_T_days) == (1, 10, 30)
+    # purchase days of a: Jan 1 and Jan 11; Jan 12 holds only a refund, so it is no purchase day
     assert a.btyd_monetary == pytest.approx(80.0)
     assert b.orders == 2 and b.btyd_frequency == 0 and b.net_revenue == pytest.approx(50.0)
 
