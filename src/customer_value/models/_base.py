@@ -27,6 +27,8 @@ __all__ = ["BaseModel", "check_is_fitted"]
 # Parameters live in log space within these bounds: exp(-18) ~ 1.5e-8, exp(18) ~ 6.6e7.
 _LOG_BOUND = 18.0
 _EDGE = 17.0
+# A standard error above this multiple of its estimate means the parameter is not determined.
+_FLAT = 100.0
 # Largest |d mean log-likelihood / d log parameter| accepted as a stationary point.
 _GRADIENT_TOLERANCE = 1e-4
 
@@ -168,13 +170,6 @@ class BaseModel(BaseEstimator):
         if best is None:
             raise ModelFitError("models.not_converged", model=self._name, starts=len(self._plan(data)), reason=reason)
         phi, value = best
-        at_edge = [n for n, p in zip(self._param_names, phi, strict=True) if abs(p) >= _EDGE]
-        if at_edge:
-            warnings.warn(
-                msg("models.at_boundary", "en", model=self._name, params=", ".join(at_edge)),
-                ConvergenceWarning,
-                stacklevel=4,
-            )
         return np.exp(phi), -value / scale
 
     def _standard_errors(self, theta: np.ndarray, data: Any) -> dict[str, float | None]:
@@ -219,6 +214,19 @@ class BaseModel(BaseEstimator):
             theta, _ = self._maximise(data, total_weight)
             log_likelihood = float(self._final_loglik(theta, data))
             errors = self._standard_errors(theta, data)
+        # At a bound of the search, or so flat that the standard error exceeds 100 times the
+        # value: the data does not determine the parameter, and the fit must not be used silently.
+        unreliable = [
+            name
+            for name, value in zip(self._param_names, theta, strict=True)
+            if abs(np.log(value)) >= _EDGE or (errors[name] is not None and errors[name] > _FLAT * value)
+        ]
+        if unreliable:
+            warnings.warn(
+                msg("models.at_boundary", "en", model=self._name, params=", ".join(unreliable)),
+                ConvergenceWarning,
+                stacklevel=4,
+            )
         self.params_ = dict(zip(self._param_names, (float(v) for v in theta), strict=True))
         self.log_likelihood_ = log_likelihood
         self.standard_errors_ = errors
