@@ -52,11 +52,8 @@ def columns(size: int, seed: int) -> dict[str, tuple[Callable[..., object], tupl
     typos = rng.random(size) < 0.01  # a digit short: phonenumbers decides, once per distinct value
     mobiles[typos] = np.array([m[:-1] for m in mobiles[typos]])
     styles = rng.integers(0, 4, size)
-    phones = np.where(
-        styles == 0,
-        _join([np.full(size, "+86 "), mobiles]),
-        np.where(styles == 1, mobiles, np.where(styles == 2, _join([np.full(size, "0086"), mobiles]), "(010) 6552-9988")),
-    )
+    written = [_join([np.full(size, "+86 "), mobiles]), mobiles, _join([np.full(size, "0086"), mobiles])]
+    phones = np.select([styles == 0, styles == 1, styles == 2], written, "(010) 6552-9988")
     users = rng.integers(0, 10**9, size).astype(str)
     domains = rng.choice(np.array(["qq.com", "163.com", "Example.COM", "gmail.com", "sina.cn"]), size)
     emails = _join([np.full(size, "user."), users, np.full(size, "@"), domains])

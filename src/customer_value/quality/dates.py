@@ -151,8 +151,10 @@ def parse_datetimes(
 
 def _native(column: pa.Array, latest: datetime) -> ParsedColumn:
     stamps = pc.cast(column, pa.timestamp("us"), safe=False)  # zone-aware: UTC instants
-    implausible = pc.or_(pc.less(pc.year(stamps), MIN_YEAR), pc.greater_equal(stamps, pa.scalar(latest, pa.timestamp("us"))))
-    errors = pc.if_else(pc.is_null(stamps), MISSING, pc.if_else(implausible, OUT_OF_RANGE, pa.scalar(None, pa.string())))
+    too_late = pc.greater_equal(stamps, pa.scalar(latest, pa.timestamp("us")))
+    implausible = pc.or_(pc.less(pc.year(stamps), MIN_YEAR), too_late)
+    fine = pa.scalar(None, pa.string())
+    errors = pc.if_else(pc.is_null(stamps), MISSING, pc.if_else(implausible, OUT_OF_RANGE, fine))
     values = pc.if_else(pc.is_null(errors), stamps, pa.scalar(None, stamps.type))
     return ParsedColumn.from_parts(values, errors, (("quality.rule.date_native", {}),))
 
@@ -208,7 +210,8 @@ def _fields_sql(present: set[str]) -> str:
         )
 
     unmatched = ", ".join(f"NULL::VARCHAR AS {g}" for g in _FIELDS)
-    parts = [family(*spec) for spec in _FAMILIES if spec[0] in present] + [f"SELECT i, missing, cnt, fam, {unmatched} FROM c WHERE fam IS NULL"]
+    parts = [family(*spec) for spec in _FAMILIES if spec[0] in present]
+    parts.append(f"SELECT i, missing, cnt, fam, {unmatched} FROM c WHERE fam IS NULL")
     months = " ".join(f"WHEN {sql_string(name)} THEN {month}" for name, month in _MONTHS.items())
     am = ", ".join(sql_string(word) for word in _AM)
     pm = ", ".join(sql_string(word) for word in _PM)
@@ -245,7 +248,7 @@ def _fields_sql(present: set[str]) -> str:
 def _is_date(y: str, m: str, d: str) -> str:
     """SQL: whether year ``y``, month ``m`` and day ``d`` make a real calendar date."""
     leap = f"({y} % 4 = 0 AND ({y} % 100 <> 0 OR {y} % 400 = 0))"
-    last = f"CASE {m} WHEN 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END WHEN 4 THEN 30 WHEN 6 THEN 30 WHEN 9 THEN 30 WHEN 11 THEN 30 ELSE 31 END"
+    last = f"CASE WHEN {m} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END"
     return f"({y} BETWEEN 1 AND 9999 AND {m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {last})"
 
 
