@@ -4,6 +4,8 @@
     .venv/bin/python bench/bench_linkage.py --sizes 20000 --seed 3
     .venv/bin/python bench/bench_linkage.py --append         # also appends a table to bench/RESULTS.md
 
+Seconds are wall-clock time, CPU is this process's CPU time over all its threads (steadier on a
+shared machine). The first size also pays one-off start-up costs (DuckDB, Splink's SQL templates).
 The customers come from ``make_linkage_customers`` (Chinese and English names with realistic
 surname frequencies, ~8% injected re-entries, namesake / switchboard / family-mailbox traps); the
 time covers ``link_customers`` only, not the generation of the table.
@@ -24,9 +26,9 @@ from customer_value.quality._linkage_synth import KINDS_DUPLICATE, KINDS_TRAP, m
 def measure(size: int, seed: int) -> dict[str, object]:
     """Link one generated table; return its size, timing and accuracy against the ground truth."""
     table = make_linkage_customers(size, seed=seed)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     result = link_customers(table, seed=seed)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
 
     truth = table.select(["customer_id", "entity_id", "kind"]).to_pandas().set_index("customer_id")
     mapping = result.mapping.to_pandas()
@@ -41,6 +43,7 @@ def measure(size: int, seed: int) -> dict[str, object]:
     return {
         "rows": table.num_rows,
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
         "pairs": result.pairs.num_rows,
         "merged": result.merged,
         "precision": round(float((merged["entity"] == merged["master_entity"]).mean()) if len(merged) else 1.0, 4),
@@ -62,7 +65,8 @@ def main() -> None:
         figures = measure(size, args.seed)
         rows.append(figures)
         print(
-            f"{figures['rows']:>8,} rows  {figures['seconds']:>6.2f} s  {figures['pairs']:>6,} pairs  "
+            f"{figures['rows']:>8,} rows  {figures['seconds']:>6.2f} s (CPU {figures['cpu_seconds']:.2f} s)  "
+            f"{figures['pairs']:>6,} pairs  "
             f"{figures['merged']:>6,} merged  precision {figures['precision']:.4f}  recall {figures['recall']:.4f}  "
             f"trap false merges {figures['trap_false_merges']}  [{figures['method']}]"
         )
@@ -71,7 +75,7 @@ def main() -> None:
     if args.append:
         from _results import append_section  # bench/ helper, only needed when appending
 
-        header = ["rows", "seconds", "pairs", "merged", "precision", "recall", "trap false merges", "method"]
+        header = ["rows", "seconds", "cpu seconds", "pairs", "merged", "precision", "recall", "trap false merges", "method"]
         append_section(
             f"record linkage (seed {args.seed})",
             header,
