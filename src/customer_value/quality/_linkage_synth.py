@@ -4,6 +4,14 @@
 (surnames by their real frequency, so 王伟, 李娜 and 张伟 recur as they do in real data), injects
 records of the *same* customer entered again under a new id, and adds the traps that must not be
 merged. Every row carries its ground truth in ``entity_id`` (one per real person) and ``kind``.
+
+Re-entries (:data:`KINDS_DUPLICATE`): ``dup_phone`` same phone, name re-typed in another case or
+spacing; ``dup_email`` same e-mail, likewise; ``dup_fullwidth`` the name in full-width letters or
+with ideographic spaces, one shared contact; ``dup_typo`` a Latin-script name with one slip of the
+keyboard, same e-mail. Traps (:data:`KINDS_TRAP`): ``trap_namesake`` 3–6 different people with one
+common name (王伟, John Smith …) and their own contacts; ``trap_switchboard`` 3–6 colleagues behind
+one company landline and office address; ``trap_family`` 2–4 relatives (one surname) sharing a
+mailbox, half of them also a home address.
 """
 
 from __future__ import annotations
