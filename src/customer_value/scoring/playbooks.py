@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from customer_value.config import BUILTIN_ACTIONS, PlaybookConfig, PlaybookRule
+from customer_value.config import PlaybookConfig, PlaybookRule
 from customer_value.i18n import msg
 
 #: Priority of each built-in action: 1 = most urgent.
