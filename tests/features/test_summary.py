@@ -70,8 +70,8 @@ def test_reproduces_the_published_cdnow_calibration_summary():
 
     path = resources.files("customer_value.sample").joinpath("data/cdnow/cdnow_customers_summary.csv")
     paper = pd.read_csv(path, dtype={"ID": str}).set_index("ID")
-    joined = ours.join(paper, how="inner")
+    joined = ours.join(paper, how="inner", rsuffix="_paper")
     assert len(joined) == len(paper) == 2357
-    assert (joined.btyd_frequency == joined.frequency).all()
+    assert (joined.btyd_frequency == joined.frequency_paper).all()
     assert (joined.btyd_recency_days / 7 - joined.recency).abs().max() < 0.006
     assert (joined.btyd_T_days / 7 - joined["T"]).abs().max() < 0.006
