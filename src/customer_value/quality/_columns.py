@@ -45,11 +45,17 @@ def is_number(values: pa.Array) -> bool:
     return pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)
 
 
-def numbers_as_text(values: pa.Array) -> pa.Array:
-    """Native numbers as their shortest text (integral floats without ``.0``), nulls kept.
+def as_text(values: ArrayLike) -> pa.Array:
+    """The column as text: numbers in their shortest form, other types cast, nulls kept.
 
-    NaN becomes null (a missing value in pandas' convention).
+    Integral floats lose their ``.0`` (``13812345678.0`` → ``13812345678``); NaN becomes null,
+    pandas' missing value.
     """
+    values = as_array(values)
+    if is_text(values):
+        return values
+    if not is_number(values):
+        return pc.cast(values, pa.string())
     if pa.types.is_floating(values.type):
         values = pc.if_else(pc.is_nan(values), pa.scalar(None, values.type), values)
         integral = pc.and_(pc.equal(pc.floor(values), values), pc.less(pc.abs(values), 1e15))

@@ -29,6 +29,7 @@ from customer_value.quality._columns import (
     ArrayLike,
     Distinct,
     as_array,
+    as_text,
     connect,
     is_number,
     is_text,
@@ -124,9 +125,7 @@ def _parse(values: ArrayLike, *, currency: bool) -> ParsedColumn:
     column = as_array(values)
     if is_number(column):
         return _native(column, currency=currency)
-    if not is_text(column):
-        column = pc.cast(column, pa.string())
-    distinct = Distinct.of(column)
+    distinct = Distinct.of(as_text(column))
     normalised = normalise_text(distinct.values)
     table = pa.table(
         {

@@ -21,7 +21,7 @@ import phonenumbers
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from customer_value.quality._columns import ArrayLike, Distinct, as_array, is_number, is_text, numbers_as_text
+from customer_value.quality._columns import ArrayLike, Distinct, as_text
 from customer_value.quality.missing import is_missing_token
 from customer_value.quality.parsed import INVALID_EMAIL, INVALID_PHONE, MISSING, ParsedColumn, RulePart
 
@@ -50,7 +50,7 @@ def normalise_phones(values: ArrayLike, *, region: str = "CN") -> ParsedColumn:
         ``values`` E.164 text, null where missing or invalid; ``errors`` ``missing`` or
         ``invalid_phone``.
     """
-    column = _text(values)
+    column = as_text(values)
     distinct = Distinct.of(column)
     text = pc.utf8_trim_whitespace(pc.utf8_normalize(distinct.values, form="NFKC"))
     missing = is_missing_token(pc.utf8_lower(text))
@@ -71,7 +71,7 @@ def normalise_emails(values: ArrayLike) -> ParsedColumn:
         case, full-width characters are folded), null where missing or invalid; ``errors``
         ``missing`` or ``invalid_email``.
     """
-    column = _text(values)
+    column = as_text(values)
     distinct = Distinct.of(column)
     text = pc.utf8_trim_whitespace(pc.utf8_normalize(distinct.values, form="NFKC"))
     missing = is_missing_token(pc.utf8_lower(text))
@@ -89,7 +89,7 @@ def normalise_names(values: ArrayLike) -> pa.Array:
     Missing-value tokens and blanks become null. The result is a matching key for record
     linkage, not a display name.
     """
-    column = _text(values)
+    column = as_text(values)
     folded = pc.utf8_lower(pc.utf8_normalize(column, form="NFKC"))
     folded = pc.replace_substring(pc.replace_substring(folded, "ß", "ss"), "ς", "σ")  # casefold beyond lower
     folded = pc.utf8_trim_whitespace(pc.replace_substring_regex(folded, _WHITESPACE, " "))
@@ -98,13 +98,6 @@ def normalise_names(values: ArrayLike) -> pa.Array:
 
 
 # -- helpers ------------------------------------------------------------------------------------
-
-
-def _text(values: ArrayLike) -> pa.Array:
-    column = as_array(values)
-    if is_number(column):
-        return numbers_as_text(column)
-    return column if is_text(column) else pc.cast(column, pa.string())
 
 
 def _fast_phones(digits: pa.Array, region: str) -> pa.Array:

@@ -48,10 +48,8 @@ from customer_value.quality._columns import (
     Distinct,
     as_array,
     connect,
-    is_number,
-    is_text,
+    as_text,
     normalise_text,
-    numbers_as_text,
     sql_string,
 )
 from customer_value.quality.missing import is_missing_token
@@ -112,7 +110,6 @@ _FAMILY_RULES = {
     "day_month_name": "quality.rule.date_month_name",
     "month_name_day": "quality.rule.date_month_name",
     "excel": "quality.rule.date_excel",
-    "native": "quality.rule.date_native",
 }
 
 
@@ -142,11 +139,7 @@ def parse_datetimes(
     latest = datetime.combine((today or date.today()) + timedelta(days=FUTURE_DAYS + 1), time())
     if pa.types.is_timestamp(column.type) or pa.types.is_date(column.type):
         return _native(column, latest)
-    if is_number(column):
-        column = numbers_as_text(column)
-    elif not is_text(column):
-        column = pc.cast(column, pa.string())
-    return _text(column, order, latest)
+    return _text(as_text(column), order, latest)
 
 
 def _native(column: pa.Array, latest: datetime) -> ParsedColumn:

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from customer_value.errors import InternalError
-from customer_value.quality._columns import ArrayLike, Distinct, as_array, is_text, normalise_text
+from customer_value.quality._columns import ArrayLike, Distinct, as_array, as_text, is_text, normalise_text
 from customer_value.quality.missing import is_missing_token
 from customer_value.quality.parsed import UNKNOWN_STATUS, ParsedColumn, RulePart
 
@@ -98,7 +98,7 @@ def classify_status(status: ArrayLike | None, amounts: ArrayLike, order_ids: Arr
 
     if status is None:
         labels = pa.nulls(rows, pa.string())
-        unknown = pa.array([False] * rows)
+        unknown = pa.repeat(False, rows)
         parts.append(("quality.rule.status_none", {}))
     else:
         labels, unknown, status_parts = _labels_from_text(_checked(status, rows, "status"))
@@ -153,9 +153,7 @@ def _checked(values: ArrayLike, rows: int, name: str) -> pa.Array:
 
 def _labels_from_text(status: pa.Array) -> tuple[pa.Array, pa.Array, list[RulePart]]:
     """Per row: the label its status text names (null: none given), whether it is unknown."""
-    if not is_text(status):
-        status = pc.cast(status, pa.string())
-    distinct = Distinct.of(status)
+    distinct = Distinct.of(as_text(status))
     normalised = normalise_text(distinct.values)
     blank = is_missing_token(normalised).to_pylist()
     labels: list[str | None] = []
