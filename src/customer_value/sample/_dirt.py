@@ -6,9 +6,8 @@ system, a spreadsheet or a person would have written them.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import numpy as np
+import pandas as pd
 
 # Garbage that no date or amount parser can read (and that pandas does not treat as missing).
 BAD_DATES_ZH = ("见备注", "#VALUE!", "0000-00-00 00:00:00", "2024-13-45 25:61:00", "待定", "昨天下午")
@@ -53,31 +52,43 @@ def wan_value(value: float) -> float:
     return round(round(abs(value) / 10_000, 2) * 10_000, 2) * (-1 if value < 0 else 1)
 
 
-def format_datetime(at: np.datetime64, style: str) -> str:
-    """A ``datetime64`` written as ``iso`` 2024-03-05 14:22:10, ``iso_minute`` 2024-03-05 14:22,
-    ``slash`` 2024/03/05, ``slash_time`` 2024/3/5 14:22:10, ``chinese`` 2024年3月5日,
-    ``us_short`` 3/5/24 14:22, ``iso_offset`` 2024-03-05T14:22:10+08:00, ``date`` 2024-03-05,
-    or ``excel_serial`` 45356 (days since 1899-12-30)."""
+def _one_style(at: pd.Series, style: str) -> pd.Series:
     if style == "excel_serial":
-        return str(int((at.astype("datetime64[D]") - EXCEL_EPOCH).astype(np.int64)))
-    t: datetime = at.astype("datetime64[s]").astype(datetime)
-    if style == "iso":
-        return t.strftime("%Y-%m-%d %H:%M:%S")
-    if style == "iso_minute":
-        return t.strftime("%Y-%m-%d %H:%M")
-    if style == "slash":
-        return t.strftime("%Y/%m/%d")
+        days = (at.to_numpy().astype("datetime64[D]") - EXCEL_EPOCH).astype(np.int64)
+        return pd.Series(days, index=at.index).astype("str")
+    if style in _STRFTIME:
+        return at.dt.strftime(_STRFTIME[style])
+    ymd = at.dt.year.astype("str"), at.dt.month.astype("str"), at.dt.day.astype("str")
     if style == "slash_time":
-        return f"{t.year}/{t.month}/{t.day} {t:%H:%M:%S}"
+        return ymd[0] + "/" + ymd[1] + "/" + ymd[2] + " " + at.dt.strftime("%H:%M:%S")
     if style == "chinese":
-        return f"{t.year}年{t.month}月{t.day}日"
+        return ymd[0] + "年" + ymd[1] + "月" + ymd[2] + "日"
     if style == "us_short":
-        return f"{t.month}/{t.day}/{t:%y %H:%M}"
-    if style == "iso_offset":
-        return t.strftime("%Y-%m-%dT%H:%M:%S+08:00")
-    if style == "date":
-        return t.strftime("%Y-%m-%d")
+        return ymd[1] + "/" + ymd[2] + "/" + at.dt.strftime("%y %H:%M")
     raise ValueError(style)
+
+
+_STRFTIME = {
+    "iso": "%Y-%m-%d %H:%M:%S",
+    "iso_minute": "%Y-%m-%d %H:%M",
+    "slash": "%Y/%m/%d",
+    "iso_offset": "%Y-%m-%dT%H:%M:%S+08:00",
+    "date": "%Y-%m-%d",
+}
+
+
+def format_datetimes(at: np.ndarray, styles: np.ndarray | str) -> list[str]:
+    """Times (``datetime64``) written in a style each: ``iso`` 2024-03-05 14:22:10,
+    ``iso_minute`` 2024-03-05 14:22, ``slash`` 2024/03/05, ``slash_time`` 2024/3/5 14:22:10,
+    ``chinese`` 2024年3月5日, ``us_short`` 3/5/24 14:22, ``iso_offset`` 2024-03-05T14:22:10+08:00,
+    ``date`` 2024-03-05, or ``excel_serial`` 45356 (days since 1899-12-30)."""
+    at = pd.Series(np.asarray(at, dtype="datetime64[s]"))
+    styles = np.broadcast_to(np.asarray(styles, dtype=object), (len(at),))
+    out = np.empty(len(at), dtype=object)
+    for style in np.unique(styles.astype(str)) if len(at) else []:
+        rows = np.flatnonzero(styles == style)
+        out[rows] = _one_style(at.iloc[rows], str(style)).to_numpy(dtype=object)
+    return out.tolist()
 
 
 def format_phone(e164: str, style: int) -> str:

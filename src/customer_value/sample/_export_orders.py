@@ -40,15 +40,13 @@ def _amount_cells(rng: np.random.Generator, amounts: np.ndarray, style: str) -> 
 
 def _date_cells(rng: np.random.Generator, at: np.ndarray, style: str) -> list[Any]:
     if style == "csv_en":
-        return [_dirt.format_datetime(t, "us_short") for t in at]
-    if style == "xlsx_zh":
-        text = rng.random(len(at)) < 0.10
-        return [
-            _dirt.format_datetime(t, "slash_time") if x else t.astype("datetime64[s]").astype(datetime)
-            for t, x in zip(at, text, strict=True)
-        ]
-    slash = rng.random(len(at)) < 0.15
-    return [_dirt.format_datetime(t, "slash_time" if x else "iso") for t, x in zip(at, slash, strict=True)]
+        return _dirt.format_datetimes(at, "us_short")
+    text = rng.random(len(at)) < (0.10 if style == "xlsx_zh" else 0.15)
+    cells = _dirt.format_datetimes(at, np.where(text, "slash_time", "iso"))
+    if style == "xlsx_zh":  # real datetime cells, except the rows typed as text
+        native = at.astype("datetime64[s]").astype(datetime)
+        cells = [c if x else n for c, x, n in zip(cells, text, native, strict=True)]
+    return cells
 
 
 def _missing_token(rng: np.random.Generator, style: str) -> Any:
@@ -81,8 +79,9 @@ def write_orders_year(
         source = dict(zip(dup["true_id"], dup["source_id"], strict=True))
         since = dict(zip(dup["true_id"], dup["signup_at"].to_numpy(), strict=True))
         at = orders["ordered_at"].to_numpy()
-        for i in np.flatnonzero(np.isin(customer, dup["true_id"])):
-            if at[i] >= since[customer[i]] and rng.random() < 0.5 and i not in chosen["missing_customer_id"]:
+        no_id = set(chosen["missing_customer_id"].tolist())
+        for i in np.flatnonzero(orders["customer_id"].isin(dup["true_id"]).to_numpy()):
+            if at[i] >= since[customer[i]] and rng.random() < 0.5 and i not in no_id:
                 customer[i], moved[i] = source[customer[i]], True
     for i in chosen["missing_customer_id"]:
         customer[i] = _missing_token(rng, style)
