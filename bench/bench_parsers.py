@@ -1,6 +1,6 @@
 """Seconds per value parser of ``customer_value.quality`` on generated columns of fixed size and seed.
 
-    .venv/bin/python bench/bench_parsers.py [--size 1000000] [--seed 0] [--repeat 3]
+    .venv/bin/python bench/bench_parsers.py [--size 1000000] [--seed 0] [--repeat 3] [--append]
 
 Each column is generated once; each parser runs ``--repeat`` times and the best wall-clock and
 CPU seconds (all threads of the process) are printed with the number of distinct values
@@ -12,6 +12,8 @@ CPU time much less.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import time
 from collections.abc import Callable
 
@@ -99,10 +101,23 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--append", action="store_true", help="append the results to bench/RESULTS.md")
     args = parser.parse_args()
+    results = run(args.size, args.seed, args.repeat)
     print(f"{'parser':<40} {'values':>10} {'distinct':>10} {'wall s':>7} {'cpu s':>7}")
-    for name, (wall, cpu, distinct) in run(args.size, args.seed, args.repeat).items():
+    for name, (wall, cpu, distinct) in results.items():
         print(f"{name:<40} {args.size:>10,} {distinct:>10,} {wall:>7.2f} {cpu:>7.2f}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS {peak:,.0f} MB; load average {os.getloadavg()[0]:.1f}")
+    if args.append:
+        from _results import append_section  # bench/ helper, only needed when appending
+
+        append_section(
+            f"value parsers ({args.size:,} values, seed {args.seed}, best of {args.repeat})",
+            ["parser", "distinct values", "seconds", "cpu seconds"],
+            [[name, f"{distinct:,}", f"{wall:.2f}", f"{cpu:.2f}"] for name, (wall, cpu, distinct) in results.items()],
+            [f"Peak RSS {peak:,.0f} MB; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores."],
+        )
 
 
 if __name__ == "__main__":
