@@ -120,3 +120,15 @@ def test_bad_horizon_raises_user_error(cdnow_fit):
         model.expected_purchases(-1.0)
     with pytest.raises(UserError):
         model.conditional_expected_purchases(np.nan, [1], [1.0], [2.0])
+
+
+def test_horizon_arrays_broadcast_per_customer(cdnow_fit):
+    model, data = cdnow_fit
+    head = data.head(50)
+    args = (head["frequency"], head["recency"], head["T"])
+    horizons = np.linspace(1, 100, 50)
+    together = model.conditional_expected_purchases(horizons, *args)
+    one_by_one = [model.conditional_expected_purchases(t, *args)[i] for i, t in enumerate(horizons)]
+    assert together == pytest.approx(one_by_one, rel=1e-12)
+    assert np.asarray(model.expected_purchases([1.0, 2.0])).shape == (2,)
+    assert isinstance(model.expected_purchases(1.0), float)
