@@ -212,7 +212,7 @@ def test_native_timestamps_pass_through_and_zones_become_utc():
     assert parsed.values.type == pa.timestamp("us")
     assert parsed.values.to_pylist() == [datetime(2024, 3, 5, 6), None]
     assert parsed.errors.to_pylist() == [None, "missing"]
-    assert parsed.rule == "native timestamps"
+    assert parsed.rule == "native timestamps; times with a zone converted to UTC (2024-03-05 14:00:00+08:00)"
 
 
 def test_native_dates_and_nanoseconds_become_microsecond_timestamps():

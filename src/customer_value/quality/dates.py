@@ -149,7 +149,11 @@ def _native(column: pa.Array, latest: datetime) -> ParsedColumn:
     fine = pa.scalar(None, pa.string())
     errors = pc.if_else(pc.is_null(stamps), MISSING, pc.if_else(implausible, OUT_OF_RANGE, fine))
     values = pc.if_else(pc.is_null(errors), stamps, pa.scalar(None, stamps.type))
-    return ParsedColumn.from_parts(values, errors, (("quality.rule.date_native", {}),))
+    parts: tuple[RulePart, ...] = (("quality.rule.date_native", {}),)
+    first = pc.index(pc.is_valid(column), True).as_py()
+    if getattr(column.type, "tz", None) and first >= 0:
+        parts += (("quality.rule.date_utc", {"example": str(column[first])}),)
+    return ParsedColumn.from_parts(values, errors, parts)
 
 
 # -- text ---------------------------------------------------------------------------------------
