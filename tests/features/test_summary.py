@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from customer_value.features.summary import summarise_customers
-from customer_value.sample import read_cdnow_transactions
+from customer_value.sample import cdnow_transactions_path, read_cdnow_transactions
 
 
 def _summary(rows, as_of):
@@ -60,8 +60,9 @@ def test_as_of_includes_that_whole_day_and_nothing_after():
 def test_reproduces_the_published_cdnow_calibration_summary():
     """Per customer (x, t_x, T) in weeks equal the paper's calibration data (to 1997-09-30)."""
     orders = read_cdnow_transactions()
-    # the paper's summary numbers customers 1..2357 in the order of their master ids
-    orders["customer_id"] = (orders["customer_id"].rank(method="dense").astype(int)).astype(str)
+    # the paper's summary numbers customers by the file's second column (the sample id)
+    sample_ids = pd.read_csv(cdnow_transactions_path(), sep=r"\s+", header=None, usecols=[1]).iloc[:, 0]
+    orders["customer_id"] = sample_ids.astype(str).to_numpy()
     orders["order_id"] = orders.index.astype(str)
     orders["status"] = "completed"
     con = ibis.duckdb.connect()
