@@ -119,12 +119,17 @@ def _group(x: np.ndarray, t_x: np.ndarray, age: np.ndarray, w: np.ndarray) -> tu
     cx, ux = _codes(x)
     ctx, utx = _codes(t_x)
     cT, uT = _codes(age)
-    key = (cx.astype(np.int64) * len(utx) + ctx) * len(uT) + cT
-    inverse, ukey = _codes(key)
-    counts = np.bincount(inverse, weights=w, minlength=len(ukey))
-    ix = ukey // (len(utx) * len(uT))
-    itx = (ukey // len(uT)) % len(utx)
-    iT = ukey % len(uT)
+    if len(ux) * len(utx) * len(uT) < 2**62:
+        key = (cx.astype(np.int64) * len(utx) + ctx) * len(uT) + cT
+        inverse, ukey = _codes(key)
+        ix = ukey // (len(utx) * len(uT))
+        itx = (ukey // len(uT)) % len(utx)
+        iT = ukey % len(uT)
+    else:  # too many distinct values for one int64 key: sort the code rows instead
+        rows, inverse = np.unique(np.column_stack([cx, ctx, cT]), axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        ix, itx, iT = rows[:, 0], rows[:, 1], rows[:, 2]
+    counts = np.bincount(inverse, weights=w, minlength=len(ix))
     x_t = ux[ix]
     triples = Triples(
         x_t, utx[itx], uT[iT], counts, ux, ix, utx, itx, uT, iT,
