@@ -97,17 +97,27 @@ class ValueWeights(_Section):
     tier_by: Literal["share", "score"] = Field(
         "share", description="Tiers by cumulative value share (share) or by value_score thresholds (score)."
     )
-    tier_a_min_score: float = Field(70, ge=0, le=100, description="With tier_by: score, tier A = value_score at least this.")
-    tier_b_min_score: float = Field(40, ge=0, le=100, description="With tier_by: score, tier B = value_score at least this.")
+    tier_a_min_score: float = Field(
+        70, ge=0, le=100, description="With tier_by: score, tier A = value_score at least this."
+    )
+    tier_b_min_score: float = Field(
+        40, ge=0, le=100, description="With tier_by: score, tier B = value_score at least this."
+    )
     current_days: int = Field(90, gt=0, description="Current value looks at this many most recent days.")
     potential_clv: Literal["clv_12m", "clv_24m", "clv_36m"] = Field(
         "clv_36m", description="Predicted lifetime value column behind potential value."
     )
     cross_buy_weight: float = Field(
-        0.25, ge=0, le=1, description="Share of potential value from cross-buy probability (where orders have categories)."
+        0.25,
+        ge=0,
+        le=1,
+        description="Share of potential value from cross-buy probability (where orders have categories).",
     )
     quadrant_split: float = Field(
-        50, gt=0, lt=100, description="Current and potential value at or above this score count as high in the quadrant."
+        50,
+        gt=0,
+        lt=100,
+        description="Current and potential value at or above this score count as high in the quadrant.",
     )
 
     @model_validator(mode="after")
@@ -166,7 +176,9 @@ class LifecycleConfig(_Section):
     """Rules of the five lifecycle stages (docs/lifecycle.md); the first matching rule wins."""
 
     acquisition_days: int = Field(90, gt=0, description="Acquisition = first order fewer than this many days ago.")
-    maturity_days: int = Field(365, gt=0, description="Growth until this many days after the first order, then maturity.")
+    maturity_days: int = Field(
+        365, gt=0, description="Growth until this many days after the first order, then maturity."
+    )
     decline_cycles: float = Field(1.5, gt=0, description="Decline = inactive this many own purchase cycles.")
     decline_min_days: int = Field(30, ge=0, description="Decline needs at least this many days without an order.")
     churned_cycles: float = Field(3.0, gt=0, description="Churned = inactive this many own purchase cycles.")

@@ -19,7 +19,10 @@ from customer_value.scoring.playbooks import (
 
 def customer(**fields) -> dict:
     """A tier C, low-value, observed, mature customer: no rule but the last one applies."""
-    base = {"tier": "C", "rfm_group": "low_value", "rfm_segment": "hibernating", "quadrant": "observe", "lifecycle_stage": "maturity"}
+    base = {
+        "tier": "C", "rfm_group": "low_value", "rfm_segment": "hibernating", "quadrant": "observe",
+        "lifecycle_stage": "maturity",
+    }
     return {**base, **fields}
 
 
@@ -62,7 +65,8 @@ def test_a_modelled_churn_probability_is_a_churn_signal():
     frame = pd.DataFrame([customer(tier="A", rfm_group="high_value")] * 3)
     frame["churn_probability"] = [0.69, 0.7, np.nan]
     assert churn_signal(frame).tolist() == [False, True, False]
-    assert assign_actions(frame).next_best_action.tolist() == ["account_manager", "personal_outreach", "account_manager"]
+    expected = ["account_manager", "personal_outreach", "account_manager"]
+    assert assign_actions(frame).next_best_action.tolist() == expected
     assert assign_actions(frame, churn_threshold=0.5).next_best_action.iloc[0] == "personal_outreach"
 
 
@@ -77,7 +81,8 @@ def test_custom_rules_come_first_and_custom_actions_have_their_own_text():
     out = assign_actions(frame, config)
     assert out.next_best_action.tolist() == ["vip_gift", "priority_service"]
     assert out.action_priority.tolist() == [2, 3] and out.action_rule.tolist() == ["custom:1", "builtin:4"]
-    assert action_text("vip_gift", "zh", config) == "寄送VIP礼品" and action_text("vip_gift", "en", config) == "Send a VIP gift"
+    assert action_text("vip_gift", "zh", config) == "寄送VIP礼品"
+    assert action_text("vip_gift", "en", config) == "Send a VIP gift"
 
 
 def test_without_builtin_rules_unmatched_customers_get_the_default_action():

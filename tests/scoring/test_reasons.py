@@ -22,7 +22,8 @@ def inputs(n: int = 100, **extra_columns) -> ValueInputs:
             "tenure_days": 400, "btyd_frequency": 1, "btyd_recency_days": 100, **extra_columns,
         }
     )
-    recent = pd.DataFrame({"customer_id": ids[-20:], "recent_spend": [10.0 * (i + 1) for i in range(n - 20, n)], "recent_orders": 1})
+    spend = [10.0 * (i + 1) for i in range(n - 20, n)]
+    recent = pd.DataFrame({"customer_id": ids[-20:], "recent_spend": spend, "recent_orders": 1})
     return ValueInputs(summary=summary, recent=recent)
 
 
@@ -76,7 +77,8 @@ def test_strategic_flags_and_model_outputs_become_reasons():
     assert "战略客户：reference_account" in render_reasons(reasons.iloc[50], "zh")
     assert "Only 2% likely to still be an active customer" in render_reasons(reasons.iloc[60], "en")
     assert "仍为活跃客户的概率仅 2%" in render_reasons(reasons.iloc[60], "zh")
-    assert any(line.startswith("Predicted 36-month value ¥1,000, top 1%") for line in render_reasons(reasons.iloc[-1], "en"))
+    top = render_reasons(reasons.iloc[-1], "en")
+    assert any(line.startswith("Predicted 36-month value ¥1,000, top 1%") for line in top)
 
 
 def test_cross_buy_is_a_reason_where_categories_exist():

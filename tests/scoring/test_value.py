@@ -10,7 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from customer_value.config import ValueWeights
-from customer_value.scoring.activity import category_pairs, order_halves, order_profit, recent_activity, recent_interactions
+from customer_value.scoring.activity import (
+    category_pairs,
+    order_halves,
+    order_profit,
+    recent_activity,
+    recent_interactions,
+)
 from customer_value.scoring.value import (
     ValueInputs,
     assign_quadrants,
@@ -57,7 +63,8 @@ def test_nothing_scores_zero_and_one_customer_scores_by_sign():
 
 def test_top_and_bottom_percent_are_whole_percents_rounded_up():
     values = pd.Series(range(1, 201), dtype=float)
-    assert top_percent(values).iloc[-1] == 1 and top_percent(values).iloc[-10] == 5 and top_percent(values).iloc[0] == 100
+    top = top_percent(values)
+    assert top.iloc[-1] == 1 and top.iloc[-10] == 5 and top.iloc[0] == 100
     assert bottom_percent(values).iloc[0] == 1 and bottom_percent(values).iloc[39] == 20
     assert top_percent(pd.Series([3.0, 3.0, 3.0])).tolist() == [100, 100, 100]
 
@@ -115,7 +122,8 @@ def test_quadrants_split_current_against_potential():
 
 
 def test_value_rank_breaks_ties_by_amount_then_id():
-    ranks = value_ranks(pd.Series([50.0, 50.0, 50.0, 90.0]), pd.Series([1.0, 2.0, 1.0, 0.0]), pd.Series(["b", "c", "a", "d"]))
+    scores, amounts = pd.Series([50.0, 50.0, 50.0, 90.0]), pd.Series([1.0, 2.0, 1.0, 0.0])
+    ranks = value_ranks(scores, amounts, pd.Series(["b", "c", "a", "d"]))
     assert ranks.tolist() == [4, 2, 3, 1]
 
 
@@ -131,7 +139,9 @@ def test_truthy_flags_in_text_numbers_and_booleans():
 
 def test_strategic_value_is_the_share_of_flags_set():
     ids = pd.Series(["a", "b", "c", "d"])
-    profiles = pd.DataFrame({"customer_id": ["a", "b", "c"], "reference_account": ["是", "否", "yes"], "key_account": [1, 1, 0]})
+    profiles = pd.DataFrame(
+        {"customer_id": ["a", "b", "c"], "reference_account": ["是", "否", "yes"], "key_account": [1, 1, 0]}
+    )
     with pytest.warns(UserWarning, match="partner"):
         score, flags, missing = strategic_value(ids, profiles, ["reference_account", "key_account", "partner"])
     assert score.round(2).tolist() == [66.67, 33.33, 33.33, 0.0]
@@ -181,7 +191,9 @@ def test_a_customer_who_bought_every_category_has_no_cross_buy():
 
 
 def test_profit_is_measured_where_known_and_estimated_elsewhere():
-    frame = pd.DataFrame({"net_revenue": [100.0, 200.0, 50.0], "profit": [30.0, 50.0, np.nan], "profit_revenue": [100.0, 200.0, np.nan]})
+    frame = pd.DataFrame(
+        {"net_revenue": [100.0, 200.0, 50.0], "profit": [30.0, 50.0, np.nan], "profit_revenue": [100.0, 200.0, np.nan]}
+    )
     profit, source = fill_profit(frame)
     assert source == "measured_and_estimated"
     assert profit.tolist() == pytest.approx([30.0, 50.0, 50.0 * 80 / 300])
@@ -222,7 +234,8 @@ def make_inputs(n: int = 40, *, seed: int = 0, categories: bool = True, clv: boo
         {
             "customer_id": ids[i], "orders": int(orders[i]), "net_revenue": float(net[i]),
             "average_order_value": float(net[i] / orders[i]), "recency_days": int(rng.integers(0, 300)),
-            "tenure_days": 300, "btyd_frequency": int(orders[i] - 1), "btyd_recency_days": int(rng.integers(0, 300)) * (orders[i] > 1),
+            "tenure_days": 300, "btyd_frequency": int(orders[i] - 1),
+            "btyd_recency_days": int(rng.integers(0, 300)) * (orders[i] > 1),
         }
         for i in range(n)
     ]
@@ -230,19 +243,28 @@ def make_inputs(n: int = 40, *, seed: int = 0, categories: bool = True, clv: boo
     if clv:
         summary["clv_36m"] = np.round(rng.lognormal(5, 1, n), 2)
         summary["p_alive"] = rng.uniform(0, 1, n)
-    recent = pd.DataFrame({"customer_id": ids[: n // 2], "recent_spend": rng.uniform(0, 500, n // 2), "recent_orders": rng.integers(0, 3, n // 2)})
+    half = n // 2
+    recent = pd.DataFrame(
+        {
+            "customer_id": ids[:half],
+            "recent_spend": rng.uniform(0, 500, half),
+            "recent_orders": rng.integers(0, 3, half),
+        }
+    )
     pairs = None
     if categories:
         cats = rng.choice(["books", "music", "video", "games"], size=(n, 2))
         pairs = pd.DataFrame({"customer_id": np.repeat(ids, 2), "category": cats.ravel()}).drop_duplicates()
-    profiles = pd.DataFrame({"customer_id": ids, "reference_account": ["是" if i % 10 == 0 else "否" for i in range(n)]})
+    flags = ["是" if i % 10 == 0 else "否" for i in range(n)]
+    profiles = pd.DataFrame({"customer_id": ids, "reference_account": flags})
     return ValueInputs(summary=summary, recent=recent, categories=pairs, profiles=profiles)
 
 
 @pytest.mark.parametrize("categories", [True, False])
 @pytest.mark.parametrize("clv", [True, False])
 def test_every_value_column_is_complete_and_in_range(categories, clv):
-    result = score_value(make_inputs(categories=categories, clv=clv), ValueWeights(strategic_fields=["reference_account"]))
+    weights = ValueWeights(strategic_fields=["reference_account"])
+    result = score_value(make_inputs(categories=categories, clv=clv), weights)
     out = result.columns
     assert not out.isna().any().any()
     for column in ("value_historical", "value_current", "value_potential", "value_strategic", "value_score"):
@@ -318,7 +340,7 @@ def orders_frame() -> pd.DataFrame:
                  "2024-12-31 10:00", "2024-12-31 10:00", "2024-12-31 12:00", "2024-10-02 23:59"]
             ),
             "amount": [10.0, 20.0, 30.0, 999.0, 60.0, 40.0, -40.0, 5.0],
-            "status": ["completed", "completed", "completed", "completed", "completed", "completed", "refund", "completed"],
+            "status": [*["completed"] * 6, "refund", "completed"],
             "cost": [5.0, None, 10.0, 1.0, 30.0, 20.0, -20.0, None],
             "category": ["x", "y", None, "z", "x", "x", "x", " "],
         }
@@ -330,7 +352,10 @@ def test_recent_activity_counts_the_last_90_whole_days_and_nothing_after_as_of(c
     got = con.execute(recent_activity(orders, AS_OF, days=90)).set_index("customer_id")
     # the window is 2024-10-03 … 2024-12-31: a's order of 10-03 counts, c's of 10-02 does not;
     # a's order of 2025-01-01 is after as_of; b's refund nets against its two-line order
-    assert got.to_dict("index") == {"a": {"recent_spend": 30.0, "recent_orders": 1}, "b": {"recent_spend": 60.0, "recent_orders": 1}}
+    assert got.to_dict("index") == {
+        "a": {"recent_spend": 30.0, "recent_orders": 1},
+        "b": {"recent_spend": 60.0, "recent_orders": 1},
+    }
 
 
 def test_order_halves_split_each_tenure_at_its_midpoint(con):

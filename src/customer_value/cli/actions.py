@@ -27,10 +27,18 @@ if TYPE_CHECKING:
     from customer_value.config import PlaybookConfig
 
 #: Catalog table of each coded column's values.
-CODE_TABLES = {"tier": "tier", "quadrant": "quadrant", "lifecycle_stage": "lifecycle", "rfm_group": "group", "rfm_segment": "segment"}
+CODE_TABLES = {
+    "tier": "tier",
+    "quadrant": "quadrant",
+    "lifecycle_stage": "lifecycle",
+    "rfm_group": "group",
+    "rfm_segment": "segment",
+}
 #: Columns whose migrations are reported, and the value of "not in that run" (scoring.migrations).
 MIGRATION_COLUMNS, NONE, UNASSIGNED = ("tier", "lifecycle_stage"), "none", "unassigned"
-TABLE_COLUMNS = ("action_owner", "customer_id", "action_text", "action_priority", "tier", "value_score", "lifecycle_stage")
+TABLE_COLUMNS = (
+    "action_owner", "customer_id", "action_text", "action_priority", "tier", "value_score", "lifecycle_stage"
+)
 EXAMPLES = 5
 
 
@@ -56,8 +64,12 @@ def code_label(lang: str, column: str, value: Any, playbooks: PlaybookConfig | N
 
 @handle_errors
 def actions(
-    owner: Annotated[str | None, typer.Option("--owner", help="Only this owner's customers ('unassigned' for none).")] = None,
-    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Also write the list to .csv, .xlsx or .parquet.")] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Only this owner's customers ('unassigned' for none).")
+    ] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Also write the list to .csv, .xlsx or .parquet.")
+    ] = None,
     workspace: WorkspaceOption = None,
     json_: JsonOption = False,
     lang: LangOption = None,
@@ -79,7 +91,9 @@ def actions(
     if owner is not None and owner not in owners:
         raise ConfigError(
             where="--owner",
-            detail=msg("cli.actions.unknown_owner", lang, owner=owner, run_id=manifest.run_id, owners=", ".join(owners)),
+            detail=msg(
+                "cli.actions.unknown_owner", lang, owner=owner, run_id=manifest.run_id, owners=", ".join(owners)
+            ),
         )
     playbooks = ws.settings().playbooks
     frame = action_list(summary, owner=owner)
@@ -97,7 +111,9 @@ def actions(
         if owner is not None
         else msg("cli.actions.title", lang, count=len(frame))
     )
-    headers = [msg("cli.actions.action_text", lang) if c == "action_text" else column_label(lang, c) for c in TABLE_COLUMNS]
+    headers = [
+        msg("cli.actions.action_text", lang) if c == "action_text" else column_label(lang, c) for c in TABLE_COLUMNS
+    ]
     rows = [[_cell(lang, c, row[c]) for c in TABLE_COLUMNS] for row in frame.to_dict("records")]
     print_table(title, headers, rows)
 
@@ -150,7 +166,10 @@ def migrations(
     for column, table in result.items():
         if table is None:
             continue
-        title = msg("cli.actions.migrations_title", lang, column=column_label(lang, column), from_run=earlier.run_id, to_run=later.run_id)
+        title = msg(
+            "cli.actions.migrations_title", lang,
+            column=column_label(lang, column), from_run=earlier.run_id, to_run=later.run_id,
+        )
         moved = table[table["changed"]]
         if moved.empty:
             out.print(title, style="bold")

@@ -97,7 +97,6 @@ def category_pairs(orders: ir.Table, as_of: dt.date) -> ir.Table | None:
 
 def recent_interactions(interactions: ir.Table, as_of: dt.date, *, days: int = 90) -> ir.Table:
     """``customer_id`` and ``recent_interactions``: interaction rows in the last ``days`` days."""
-    rows = interactions.filter(
-        (interactions.occurred_at >= _window_start(as_of, days)) & (interactions.occurred_at < ibis.timestamp(_end_of(as_of)))
-    )
+    at = interactions.occurred_at
+    rows = interactions.filter((at >= _window_start(as_of, days)) & (at < ibis.timestamp(_end_of(as_of))))
     return rows.group_by("customer_id").aggregate(recent_interactions=rows.count())

@@ -42,7 +42,9 @@ BUILTIN_PRIORITY = {
 
 BUILTIN_RULES = (
     PlaybookRule(action="personal_outreach", churn_signal=True, tier=["A", "B"]),
-    PlaybookRule(action="win_back_coupon", churn_signal=True, tier=["C"], rfm_group=["high_value", "potential", "churn_risk"]),
+    PlaybookRule(
+        action="win_back_coupon", churn_signal=True, tier=["C"], rfm_group=["high_value", "potential", "churn_risk"]
+    ),
     PlaybookRule(action="account_manager", tier=["A"], rfm_group=["high_value"]),
     PlaybookRule(action="priority_service", tier=["A"]),
     PlaybookRule(action="training", lifecycle_stage=["acquisition"]),

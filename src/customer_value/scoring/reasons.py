@@ -135,7 +135,9 @@ def value_reasons(
     if info.get("profit_measured"):
         profit = columns["profit"]
         candidates.append(
-            _ranked("profit", profit, w["historical"] / 2, {"amount": _text(_amounts(profit.to_numpy(float), currency))})
+            _ranked(
+                "profit", profit, w["historical"] / 2, {"amount": _text(_amounts(profit.to_numpy(float), currency))}
+            )
         )
 
     spend = columns["recent_spend"]
@@ -153,7 +155,9 @@ def value_reasons(
     if info.get("has_interactions"):
         counts = columns["recent_interactions"]
         candidates.append(
-            _ranked("recent_interactions", counts, w["historical"] / 4, {"count": _number(counts.to_numpy()), "days": days})
+            _ranked(
+                "recent_interactions", counts, w["historical"] / 4, {"count": _number(counts.to_numpy()), "days": days}
+            )
         )
 
     categories = info.get("categories", 0)
@@ -163,7 +167,10 @@ def value_reasons(
     candidates.append(
         _ranked(
             name, amount, w["potential"] * (1 - c),
-            {"amount": _text(_amounts(amount.to_numpy(float), currency)), "months": _number(info.get("clv_months", 36))},
+            {
+                "amount": _text(_amounts(amount.to_numpy(float), currency)),
+                "months": _number(info.get("clv_months", 36)),
+            },
         )
     )
     if categories >= 2:
@@ -189,7 +196,9 @@ def value_reasons(
         [literal.setdefault(tuple(f), json.dumps(", ".join(f), ensure_ascii=False)) for f in flags], dtype=object
     )
     candidates.append(
-        _fact(np.where(share > 0, w["strategic"] * share / configured, -np.inf), "reason.strategic", {"flags": flag_text})
+        _fact(
+            np.where(share > 0, w["strategic"] * share / configured, -np.inf), "reason.strategic", {"flags": flag_text}
+        )
     )
     if "p_alive" in columns:
         p = columns["p_alive"].to_numpy(float)

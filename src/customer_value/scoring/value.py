@@ -43,7 +43,9 @@ QUADRANTS = {(True, True): "star", (False, True): "develop", (True, False): "mai
 #: Horizon in months of each lifetime value column.
 CLV_MONTHS = {"clv_12m": 12, "clv_24m": 24, "clv_36m": 36}
 #: Text values that mean "no" in a strategic flag (compared stripped and lower-cased).
-FALSY_TEXT = frozenset({"", "0", "0.0", "false", "f", "no", "n", "none", "null", "nan", "否", "不是", "无", "非", "假"})
+FALSY_TEXT = frozenset(
+    {"", "0", "0.0", "false", "f", "no", "n", "none", "null", "nan", "否", "不是", "无", "非", "假"}
+)
 _CHUNK = 50_000
 
 
@@ -387,7 +389,11 @@ def _by_customer(ids: pd.Series, frame: pd.DataFrame | None, column: str) -> pd.
 
 
 def score_value(
-    inputs: ValueInputs, weights: ValueWeights | None = None, *, profit_margin: float = 1.0, default_cycle_days: float = 90.0
+    inputs: ValueInputs,
+    weights: ValueWeights | None = None,
+    *,
+    profit_margin: float = 1.0,
+    default_cycle_days: float = 90.0,
 ) -> ValueResult:
     """Every value column for every customer of the summary; no missing values.
 
