@@ -40,6 +40,7 @@ from customer_value.config import ChurnConfig
 from customer_value.errors import CVAError
 from customer_value.features.churn_features import FEATURE_KEYS, churn_features, churn_labels
 from customer_value.features.summary import COMPLETED, orders_until
+from customer_value.i18n import msg
 from customer_value.scoring.churn_baselines import RecencyCalibration, btyd_scores
 from customer_value.scoring.churn_model import ChurnModel
 
@@ -51,6 +52,7 @@ __all__ = [
     "MIN_CUSTOMERS",
     "MIN_PER_CLASS",
     "ChurnScores",
+    "describe_churn",
     "labelled_features",
     "score_churn",
 ]
@@ -165,6 +167,15 @@ def score_churn(
     return _fallback(now, labelled.get("test"), window, reason, diagnostics)
 
 
+def describe_churn(diagnostics: dict[str, Any], lang: str = "en") -> list[str]:
+    """The churn diagnostics in words: the method, why a fallback was used, and the notes."""
+    lines = [msg(f"churn.method_{diagnostics['method']}", lang)]
+    for item in [diagnostics.get("reason"), *diagnostics.get("notes", [])]:
+        if item:
+            lines.append(msg(item["key"], lang, **item["fields"]))
+    return lines
+
+
 # -- the model ---------------------------------------------------------------------------------
 
 
@@ -190,8 +201,7 @@ def _lightgbm(
     for baseline in ("btyd", "recency"):
         other = metrics[baseline].get("auc")
         if other is not None and model_auc <= other:
-            notes.append(_note("not_better", baseline=baseline, auc=model_auc, baseline_auc=other,
-                               customers=len(train)))
+            notes.append(_note(f"not_better_{baseline}", auc=model_auc, baseline_auc=other, customers=len(train)))
     diagnostics.update(
         method="lightgbm",
         reason=None,
