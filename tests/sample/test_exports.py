@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -132,6 +134,12 @@ def test_files_exist_per_table_in_their_formats(exported, order_files):
     first = (out / "orders_2025.csv").read_text(encoding="utf-8").splitlines()[:2]
     assert first[0] == "order_id;customer_id;order_date;amount;status;channel;category;quantity;cost"
     assert re.search(r";\d{1,2}/\d{1,2}/25 \d{2}:\d{2};", first[1])
+    for name in ("orders_2024.xlsx", "surveys.xlsx"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a well-formed workbook: no repairs, no default-style warning
+            book = openpyxl.load_workbook(out / name, read_only=True)
+        assert len(book.sheetnames) == 1
+        book.close()
     sheet = order_files["orders_2024.xlsx"][1]
     assert any(isinstance(v, datetime) for v in sheet["ordered_at"])
     assert any(isinstance(v, float) for v in sheet["amount"])
