@@ -94,8 +94,7 @@ def test_factor_values_are_the_customers_feature_values(result):
     features = result.features.set_index("customer_id")
     row = result.scores[result.scores.churn_factors.map(len) == 3].iloc[0]
     for key, value in zip(row.churn_factors, row.churn_factor_values, strict=True):
-        expected = features.loc[row.customer_id, key]
-        assert (value is None and pd.isna(expected)) or value == pytest.approx(float(expected))
+        assert value == pytest.approx(float(features.loc[row.customer_id, key]))
 
 
 @pytest.fixture(scope="module")

@@ -195,21 +195,24 @@ class ChurnModel:
     def top_factors(self, X: pd.DataFrame, k: int = 3) -> tuple[list[list[str]], list[list[float | None]]]:
         """The ``k`` features pushing each row's churn risk up most, and their values.
 
-        Only features with a positive contribution are listed, largest first, so a row may have
-        fewer than ``k`` (none for a customer every feature says is safe).
+        Only features with a positive contribution and a value are listed, largest first, so a
+        row may have fewer than ``k`` (none for a customer every feature says is safe). A missing
+        value can push the risk up too (a one-time buyer has no purchase cycle), but "cycle: none"
+        explains nothing, so such features are left out of the list.
 
         Returns
         -------
-        Per row the feature keys and the row's values of those features (None when missing).
+        Per row the feature keys and the row's values of those features.
         """
         contrib = self.contributions(X).drop(columns="bias").to_numpy()
         values = self._matrix(X).to_numpy()
+        contrib = np.where(np.isnan(values), 0.0, contrib)
         order = np.argsort(-contrib, axis=1, kind="stable")[:, :k]
         keys, shown = [], []
         for row, top in enumerate(order):
             picked = [j for j in top if contrib[row, j] > 0]
             keys.append([self.features_[j] for j in picked])
-            shown.append([None if np.isnan(values[row, j]) else float(values[row, j]) for j in picked])
+            shown.append([float(values[row, j]) for j in picked])
         return keys, shown
 
 
