@@ -24,6 +24,22 @@ from customer_value.cli._common import (
 )
 from customer_value.errors import ConfigError
 from customer_value.i18n import msg
+from customer_value.quality.parsed import render_rule
+
+
+def reason_label(reason: str, lang: str) -> str:
+    """``customer_id.missing`` → "Customer — missing value" in ``lang``."""
+    column, _, code = reason.rpartition(".")
+    text = msg(f"quality.reason.{code}", lang)
+    if text == f"quality.reason.{code}":
+        text = msg(f"quality.change.{code}", lang)
+    return f"{column_label(lang, column)} — {text}" if column else text
+
+
+def _field_name(lang: str, field: str) -> str:
+    """A field with its label when it has one: "行业 industry"."""
+    label = column_label(lang, field)
+    return field if label == field else f"{label} {field}"
 
 
 def _outcome_json(outcome) -> dict:
@@ -39,10 +55,14 @@ def _print_outcome(outcome, lang: str) -> None:
         msg("cli.ingest_done", lang, source=r.source, table=r.table, rows_in=r.rows_in, kept=r.rows_kept,
             quarantined=r.rows_quarantined, duplicates=r.exact_duplicates)
     )
+    parts = r.details.get("rule_parts", {})
     for column, rule in r.rules.items():
-        out.print(f"  {msg('cli.rule', lang, column=column, rule=rule)}")
-    for reason, count in {**r.quarantine_reasons, **r.flagged}.items():
-        out.print(f"  {msg('cli.reason_count', lang, reason=reason, count=count)}")
+        text = render_rule(tuple(map(tuple, parts[column])), lang) if column in parts else rule
+        out.print(f"  {msg('cli.rule', lang, column=column_label(lang, column), rule=text)}")
+    for reason, count in r.quarantine_reasons.items():
+        out.print(f"  {msg('cli.reason_count', lang, reason=reason_label(reason, lang), count=count)}")
+    for reason, count in r.flagged.items():
+        out.print(f"  {msg('cli.flag_count', lang, reason=reason_label(reason, lang), count=count)}")
     if outcome.merged_customers:
         out.print(msg("cli.ingest_merged", lang, count=outcome.merged_customers))
 
@@ -114,10 +134,12 @@ def quality(workspace: WorkspaceOption = None, json_: JsonOption = False, lang: 
         [[name, *(t[h] for h in heads[1:])] for name, t in report["tables"].items()],
     )
     for name, t in report["tables"].items():
-        lines = [msg("cli.reason_count", lang, reason=k, count=v) for k, v in t["quarantine_reasons"].items()]
-        lines += [msg("cli.flag_count", lang, reason=k, count=v) for k, v in t["flagged_reasons"].items()]
+        lines = [msg("cli.reason_count", lang, reason=reason_label(k, lang), count=v)
+                 for k, v in t["quarantine_reasons"].items()]
+        lines += [msg("cli.flag_count", lang, reason=reason_label(k, lang), count=v)
+                  for k, v in t["flagged_reasons"].items()]
         lines += [
-            msg("cli.missing_share", lang, field=f, share=f"{c['share_missing']:.0%}")
+            msg("cli.missing_share", lang, field=_field_name(lang, f), share=f"{c['share_missing']:.0%}")
             for f, c in t["completeness"].items()
             if c["share_missing"] > 0
         ]

@@ -63,7 +63,7 @@ class CleanResult:
     flagged: Counter = field(default_factory=Counter)
     exact_duplicates: int = 0
     duplicates_by_status: dict[str, dict[str, float]] = field(default_factory=dict)
-    rules: dict[str, str] = field(default_factory=dict)
+    rules: dict[str, list] = field(default_factory=dict)
 
 
 def _clean_ids(values: pa.Array) -> pa.Array:
@@ -81,8 +81,13 @@ def _missing_errors(values: pa.Array) -> pa.Array:
     return pc.if_else(pc.is_null(values), pa.scalar("missing"), pa.scalar(None, pa.string()))
 
 
-def _parse_column(name: str, values: pa.Array, config: QualityConfig) -> tuple[pa.Array, pa.Array, str | None, dict]:
-    """Parsed values, per-row error codes, the rule used, and extra columns."""
+def _own_rule(key: str) -> list:
+    """A rule of this module as message parts (``pipeline.rule.<key>``)."""
+    return [(f"pipeline.rule.{key}", {})]
+
+
+def _parse_column(name: str, values: pa.Array, config: QualityConfig) -> tuple[pa.Array, pa.Array, list, dict]:
+    """Parsed values, per-row error codes, the rule used (message parts), and extra columns."""
     kind = field_kind(name)
     if kind == "datetime":
         parsed = parse_datetimes(values, order=config.date_order)
@@ -93,18 +98,18 @@ def _parse_column(name: str, values: pa.Array, config: QualityConfig) -> tuple[p
     elif kind == "phone":
         parsed = normalise_phones(values, region=config.phone_region)
         valid = pc.fill_null(pc.is_null(parsed.errors), False)
-        return parsed.values, parsed.errors, parsed.rule, {"phone_raw": values, "phone_valid": valid}
+        return parsed.values, parsed.errors, list(parsed.rule_parts), {"phone_raw": values, "phone_valid": valid}
     elif kind == "email":
         parsed = normalise_emails(values)
-        return parsed.values, parsed.errors, parsed.rule, {"email_valid": pc.is_null(parsed.errors)}
+        return parsed.values, parsed.errors, list(parsed.rule_parts), {"email_valid": pc.is_null(parsed.errors)}
     elif kind == "id":
         cleaned = _clean_ids(values)
-        return cleaned, _missing_errors(cleaned), None, {}
+        return cleaned, _missing_errors(cleaned), [], {}
     else:
         if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
             values = null_missing(pc.utf8_trim_whitespace(values))
-        return values, _missing_errors(values), None, {}
-    return parsed.values, parsed.errors, parsed.rule, {}
+        return values, _missing_errors(values), [], {}
+    return parsed.values, parsed.errors, list(parsed.rule_parts), {}
 
 
 def _first_error(errors: dict[str, np.ndarray], columns: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -164,7 +169,7 @@ def clean_table(
     n = mapped.num_rows
     columns: dict[str, pa.Array] = {}
     errors: dict[str, np.ndarray] = {}
-    rules: dict[str, str] = {}
+    rules: dict[str, list] = {}
     for name in mapped.column_names:
         values, errs, rule, extra = _parse_column(name, mapped.column(name).combine_chunks(), config)
         columns[name] = values
@@ -178,9 +183,9 @@ def clean_table(
         required = [c for c in required if c != "amount"] + ["quantity", "unit_price"]
         columns["amount"] = pc.multiply(columns["quantity"], columns["unit_price"])
         errors["amount"] = np.full(n, None, dtype=object)
-        rules["amount"] = "quantity × unit_price"
+        rules["amount"] = _own_rule("quantity_x_unit_price")
     elif "amount" in columns and table == "orders":
-        rules["amount"] = "amount column"
+        rules["amount"] = _own_rule("amount_column")
     failed_field, failed_reason = _first_error(errors, required, n)
     rejected = failed_field != None  # noqa: E711
 
@@ -196,7 +201,7 @@ def clean_table(
     if table == "orders":
         status = classify_status(columns.get("status"), columns["amount"], columns.get("order_id"))
         columns["status"] = status.values
-        rules["status"] = status.rule
+        rules["status"] = list(status.rule_parts)
         status_errors = np.asarray(status.errors.to_pylist(), dtype=object)
         hit = (flagged_field == None) & (status_errors != None) & ~rejected  # noqa: E711
         flagged_field[hit], flagged_reason[hit] = "status", status_errors[hit]
@@ -204,10 +209,10 @@ def clean_table(
         columns["amount"] = amounts
         changed = np.asarray(changed.to_numpy(zero_copy_only=False), dtype=bool) & ~rejected
         flagged_field[changed & (flagged_field == None)] = "amount"  # noqa: E711
-        flagged_reason[changed & (flagged_reason == None)] = "refund_made_negative"  # noqa: E711
+        flagged_reason[changed & (flagged_reason == None)] = "refund_negated"  # noqa: E711
         if "order_id" not in columns:
             columns["order_id"] = pa.array([f"{batch_id[:8]}-{i + 1}" for i in range(n)])
-            rules["order_id"] = "one order per row"
+            rules["order_id"] = _own_rule("one_order_per_row")
 
     clean = pa.table(columns)
     clean = clean.append_column("_row", pa.array(np.arange(1, n + 1), pa.int64()))

@@ -14,6 +14,7 @@ from customer_value.config import TABLES, Settings
 from customer_value.errors import ConfigError
 from customer_value.ingest import RawTable, apply_mapping, map_columns, read_file, read_sql
 from customer_value.pipeline.clean import clean_table
+from customer_value.quality.parsed import render_rule
 from customer_value.pipeline.linking import relink_customers
 from customer_value.workspace import Workspace
 from customer_value.workspace.store import BatchRecord, drop_table, find_batch, table_files, write_batch
@@ -88,7 +89,7 @@ def ingest_raw(
         exact_duplicates=result.exact_duplicates,
         quarantine_reasons=dict(result.rejected),
         flagged=dict(result.flagged),
-        rules=result.rules,
+        rules={column: render_rule(tuple(parts)) for column, parts in result.rules.items()},
         mapping=dict(columns.columns),
         details={
             "encoding": raw.encoding,
@@ -96,6 +97,7 @@ def ingest_raw(
             "sheet": raw.sheet,
             "duplicates_by_status": result.duplicates_by_status,
             "unmapped": list(columns.unmapped),
+            "rule_parts": result.rules,
         },
     )
     if replace:
