@@ -125,15 +125,17 @@ def write_interactions(rng: np.random.Generator, data: CRMData, out: Path) -> tu
     anonymous = pick(rng, np.arange(n), 0.003, 1, n)
     customer = np.char.add(np.char.add('"', events["customer_id"].to_numpy(dtype=str)), '"').astype(object)
     customer[anonymous] = "null"
-    at = events["occurred_at"].to_numpy().astype("datetime64[s]").astype(str)
-    duration = events["duration"].to_numpy()
-    lines = [
-        f'{{"customer_id": {c}, "occurred_at": "{t}+08:00", "kind": "{k}", '
-        f'"channel": "{ch}", "duration": {"null" if d != d else int(d)}}}\n'
-        for c, t, k, ch, d in zip(customer, at, events["kind"], events["channel"], duration, strict=True)
-    ]
     path = out / "interactions.jsonl"
-    path.write_text("".join(lines), encoding="utf-8")
+    with open(path, "w", encoding="utf-8", newline="\n") as sink:
+        for lo in range(0, n, 200_000):  # in slices, to keep memory flat on big CRMs
+            part = events.iloc[lo : lo + 200_000]
+            at = part["occurred_at"].to_numpy().astype("datetime64[s]").astype(str)
+            rows = zip(customer[lo : lo + 200_000], at, part["kind"], part["channel"], part["duration"], strict=True)
+            sink.writelines(
+                f'{{"customer_id": {c}, "occurred_at": "{t}+08:00", "kind": "{k}", "channel": "{ch}", '
+                f'"duration": {"null" if d != d else int(d)}}}\n'
+                for c, t, k, ch, d in rows
+            )
     entry = {
         "table": "interactions",
         "format": "jsonl",
