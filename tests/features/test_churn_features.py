@@ -33,8 +33,13 @@ AFTER = [
     ("c", "10", "2024-05-01 08:00", 70.0, "completed", "home", "web"),
     ("d", "11", "2024-04-02 08:00", 10.0, "completed", "home", "web"),
 ]
-INTERACTIONS = [("a", "2024-03-20 12:00", "visit"), ("a", "2023-12-20 12:00", "visit"), ("b", "2023-12-01 12:00", "edm_open")]
-TICKETS = [("a", "2024-03-10 10:00", 1, "neutral"), ("a", "2023-12-10 10:00", 5, "negative"), ("b", "2023-11-05 09:00", 4, "positive")]
+INTERACTIONS = [
+    ("a", "2024-03-20 12:00", "visit"), ("a", "2023-12-20 12:00", "visit"), ("b", "2023-12-01 12:00", "edm_open"),
+]
+TICKETS = [
+    ("a", "2024-03-10 10:00", 1, "neutral"), ("a", "2023-12-10 10:00", 5, "negative"),
+    ("b", "2023-11-05 09:00", 4, "positive"),
+]
 SURVEYS = [("a", "2024-01-05", 9), ("a", "2024-03-05", 3), ("b", "2023-11-10", None)]
 INTERACTIONS_AFTER = [("b", "2024-04-01 00:00", "visit")]
 TICKETS_AFTER = [("b", "2024-04-03 10:00", 1, "negative")]
@@ -108,7 +113,9 @@ def test_missing_optional_tables_and_columns_leave_their_features_out():
 
 
 def test_a_customer_without_rows_in_an_optional_table_gets_zero_counts_and_no_recency():
-    interactions = pd.DataFrame({"customer_id": ["a"], "occurred_at": pd.to_datetime(["2024-03-30"]), "kind": ["visit"]})
+    interactions = pd.DataFrame(
+        {"customer_id": ["a"], "occurred_at": pd.to_datetime(["2024-03-30"]), "kind": ["visit"]}
+    )
     f = _features(_orders(ORDERS), interactions=ibis.memtable(interactions))
     assert f.loc["b", "interactions_90d"] == 0 and np.isnan(f.loc["b", "days_since_last_interaction"])
 

@@ -128,7 +128,9 @@ def test_btyd_probability_of_no_purchase():
 
 
 def test_btyd_without_repeat_buyers_is_a_model_fit_error():
-    features = pd.DataFrame({"btyd_frequency": [0] * 5, "btyd_recency_days": [0] * 5, "btyd_T_days": [10, 20, 30, 40, 50]})
+    features = pd.DataFrame(
+        {"btyd_frequency": [0] * 5, "btyd_recency_days": [0] * 5, "btyd_T_days": [10, 20, 30, 40, 50]}
+    )
     with pytest.raises(ModelFitError):
         btyd_scores(features, 90)
 

@@ -59,9 +59,8 @@ NON_FEATURES = ("customer_id", "btyd_frequency", "btyd_recency_days", "btyd_T_da
 #: Satisfaction (1–5) at or below this marks a negative ticket.
 NEGATIVE_SATISFACTION = 2
 
-_WINDOW_FEATURES = tuple(
-    f"{kind}_{w}d" for w in WINDOWS for kind in ("orders", "orders_prev", "spend", "spend_prev", "order_trend", "spend_trend")
-)
+_WINDOW_KINDS = ("orders", "orders_prev", "spend", "spend_prev", "order_trend", "spend_trend")
+_WINDOW_FEATURES = tuple(f"{kind}_{w}d" for w in WINDOWS for kind in _WINDOW_KINDS)
 #: Every feature this module can produce, in table order (each has a ``factor.<key>`` message).
 FEATURE_KEYS = (
     "days_since_last_order",

@@ -66,12 +66,13 @@ def _rules(customers: pd.DataFrame, config: ChurnConfig, previous: pd.DataFrame 
     inactive = (quiet >= inactivity_threshold(_mean_cycle(customers), config)).fillna(False)
     drop = pd.Series(False, index=index)
     if previous is not None and "p_alive" in customers and "p_alive" in previous:
-        before = customers["customer_id"].map(previous.drop_duplicates("customer_id").set_index("customer_id")["p_alive"])
+        earlier = previous.drop_duplicates("customer_id").set_index("customer_id")["p_alive"]
+        before = customers["customer_id"].map(earlier)
         fell = pd.to_numeric(before, errors="coerce") - pd.to_numeric(customers["p_alive"], errors="coerce")
         drop = (fell > config.p_alive_drop).fillna(False)
     risk = pd.Series(False, index=index)
     if "churn_probability" in customers:
-        risk = (pd.to_numeric(customers["churn_probability"], errors="coerce") > config.probability_threshold).fillna(False)
+        risk = (_numbers(customers, "churn_probability") > config.probability_threshold).fillna(False)
     return {"inactive": inactive, "p_alive_drop": drop, "high_churn_risk": risk}
 
 

@@ -128,8 +128,9 @@ class ChurnModel:
         labels = np.asarray(y, dtype=np.int64)
         if labels.shape != (len(X),):
             raise ValueError(f"y has {labels.size} values for {len(X)} rows")
-        if np.bincount(labels, minlength=2).min() < self.cv:
-            raise ValueError(f"each class needs at least {self.cv} rows; got {np.bincount(labels, minlength=2).tolist()}")
+        counts = np.bincount(labels, minlength=2)
+        if counts.min() < self.cv:
+            raise ValueError(f"each class needs at least {self.cv} rows; got {counts.tolist()}")
         folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
         oof = np.zeros(len(X))
         rounds = []
