@@ -71,7 +71,11 @@ _CN_CITIES = (
 _CN_DISTRICTS = "朝阳区 海淀区 浦东新区 天河区 南山区 西湖区 武侯区 江汉区 鼓楼区 渝中区 雁塔区 高新区".split()
 _CN_ROADS = "人民路 解放路 中山路 建设路 和平路 长江路 黄河路 南京路 光明路 友谊路 文化路 新华路".split()
 _EN_CITIES = "London Manchester Birmingham Leeds Glasgow Bristol Sydney Melbourne Toronto Vancouver Singapore".split()
-_EN_STREETS = "High Station Church Park Victoria Green Manor Kings Queens Mill Oak Elm Maple Cedar".split()
+_EN_STREETS = (
+    "High Station Church Park Victoria Green Manor Kings Queens Mill Oak Elm Maple Cedar Albert "
+    "Windsor York Grange Chapel Springfield Highfield Main North South West School Bridge Mount"
+).split()
+_EN_STREET_KINDS = "Street Road Lane Avenue Close Drive Way Gardens".split()
 _MOBILE_PREFIXES = [str(p) for p in (*range(130, 140), *range(150, 160), *range(180, 190), 166, 177, 198, 199)]
 _CN_MAIL = ("qq.com", "163.com", "126.com", "sina.com", "foxmail.com", "gmail.com")
 _EN_MAIL = ("gmail.com", "outlook.com", "yahoo.co.uk", "hotmail.com", "icloud.com")
@@ -149,11 +153,14 @@ class _Generator:
 
     def place(self, chinese: bool) -> tuple[str, str]:
         rng = self.rng
-        if chinese:
+        if chinese:  # most homes are a flat: building and room numbers
             city = rng.choice(_CN_CITIES)
-            return city, f"{city}市{rng.choice(_CN_DISTRICTS)}{rng.choice(_CN_ROADS)}{rng.randint(1, 999)}号"
+            street = f"{city}市{rng.choice(_CN_DISTRICTS)}{rng.choice(_CN_ROADS)}{rng.randint(1, 999)}号"
+            flat = f"{rng.randint(1, 30)}栋{rng.randint(1, 33)}{rng.randint(1, 4):02d}室" if rng.random() < 0.8 else ""
+            return city, street + flat
         city = rng.choice(_EN_CITIES)
-        return city, f"{rng.randint(1, 300)} {rng.choice(_EN_STREETS)} Street, {city}"
+        flat = f"Flat {rng.randint(1, 60)}, " if rng.random() < 0.4 else ""
+        return city, f"{flat}{rng.randint(1, 400)} {rng.choice(_EN_STREETS)} {rng.choice(_EN_STREET_KINDS)}, {city}"
 
     def signup(self) -> datetime:
         return datetime(2019, 1, 1) + timedelta(seconds=self.rng.randrange(5 * 365 * 86400))
