@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
 from sklearn.base import BaseEstimator
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from customer_value.errors import ConvergenceWarning, CVAError, ModelFitError, NotFittedError, UserError
 from customer_value.i18n import msg
@@ -31,6 +32,12 @@ _EDGE = 17.0
 _FLAT = 100.0
 # Largest |d mean log-likelihood / d log parameter| accepted as a stationary point.
 _GRADIENT_TOLERANCE = 1e-4
+
+
+@cache
+def _blas() -> ThreadpoolController:
+    """The BLAS thread pools of this process (inspecting them takes milliseconds: done once)."""
+    return ThreadpoolController()
 
 
 def check_is_fitted(estimator: object) -> None:
@@ -164,8 +171,7 @@ class BaseModel(BaseEstimator):
                 reason = msg("models.reason_gradient", "en", method=method, gradient=f"{gnorm:.2g}", detail=result.message)
                 logger.debug("%s: %s from %s did not converge: %s", self._name, method, start, reason)
                 continue
-            if best is None or value < best[1] - 1e-12:
-                best = (phi, value)
+            best = (phi, value)  # the first run that reaches a stationary point is kept
             break
         if best is None:
             raise ModelFitError("models.not_converged", model=self._name, starts=len(self._plan(data)), reason=reason)
@@ -180,14 +186,14 @@ class BaseModel(BaseEstimator):
         phi = np.log(theta)
         k = len(phi)
         hessian = np.empty((k, k))
-        for i in range(k):
-            h = 1e-5 * max(1.0, abs(phi[i]))
-            step = np.zeros(k)
-            step[i] = h
-            with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):
+            for i in range(k):  # central differences of the analytic gradient
+                h = 1e-5 * max(1.0, abs(phi[i]))
+                step = np.zeros(k)
+                step[i] = h
                 up = self._loglik(np.exp(phi + step), data)[1] * np.exp(phi + step)
                 down = self._loglik(np.exp(phi - step), data)[1] * np.exp(phi - step)
-            hessian[i] = (up - down) / (2 * h)
+                hessian[i] = (up - down) / (2 * h)
         hessian = 0.5 * (hessian + hessian.T)
         free = np.abs(phi) < _EDGE
         errors: dict[str, float | None] = dict.fromkeys(self._param_names)
@@ -210,7 +216,7 @@ class BaseModel(BaseEstimator):
         self._check_options()
         # One BLAS thread: the optimiser's tiny matrices gain nothing from threads, and waking
         # them costs milliseconds per iteration on a busy machine.
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _blas().limit(limits=1, user_api="blas"):
             theta, _ = self._maximise(data, total_weight)
             log_likelihood = float(self._final_loglik(theta, data))
             errors = self._standard_errors(theta, data)
