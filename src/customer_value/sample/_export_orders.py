@@ -122,17 +122,16 @@ def write_orders_year(
     copies = pick(rng, np.flatnonzero(~dirty), _DUPLICATE_SHARE, 1, n)
     key = np.r_[np.arange(n, dtype=float), copies + rng.uniform(0.5, 40.5, len(copies))]
     row_order = np.r_[np.arange(n), copies][np.argsort(key, kind="stable")]
-    rows = [[columns[c][i] for c in headers] for i in row_order]
-
     if style == "xlsx_zh":
         path = out / f"orders_{year}.xlsx"
+        rows = ([columns[c][i] for c in headers] for i in row_order)
         write_xlsx(path, "订单", list(headers.values()), rows)
         fmt, encoding, delimiter, na = "xlsx", None, None, ["无", "-", ""]
     else:
         path = out / f"orders_{year}.csv"
         delimiter = ";" if style == "csv_en" else ","
         encoding = "utf-8" if style == "csv_en" else "utf-8-sig"
-        frame = pd.DataFrame(rows, columns=list(headers.values()))
+        frame = pd.DataFrame({headers[c]: np.asarray(columns[c], dtype=object)[row_order] for c in headers})
         frame.to_csv(path, index=False, sep=delimiter, encoding=encoding, lineterminator="\n")
         fmt, na = "csv", (["NA"] if style == "csv_en" else ["无", "-", ""])
 
@@ -149,7 +148,7 @@ def write_orders_year(
         "columns": headers,
         "status_labels": labels,
         "datetime_precision": "minute" if style == "csv_en" else "second",
-        "rows": len(rows),
+        "rows": len(row_order),
         "clean_rows": n,
         "status_counts": {labels[k]: int(v) for k, v in orders["status"].value_counts().sort_index().items()},
         "dirt": {

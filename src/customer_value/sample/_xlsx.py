@@ -7,6 +7,7 @@ are written directly (inline strings, one date style) into a zip with fixed time
 
 from __future__ import annotations
 
+import itertools
 import math
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -106,25 +107,33 @@ def write_xlsx(path: Path, sheet: str, header: Sequence[str], rows: Iterable[Seq
     The same rows always give the same bytes.
     """
     columns = [_column(i) for i in range(len(header))]
-    parts = [
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-    ]
-    for number, row in enumerate([header, *rows], start=1):
-        cells = "".join(_cell(f"{c}{number}", v) for c, v in zip(columns, row, strict=True))
-        parts.append(f'<row r="{number}">{cells}</row>')
-    parts.append("</sheetData></worksheet>")
     files = {
         "[Content_Types].xml": _CONTENT_TYPES,
         "_rels/.rels": _ROOT_RELS,
         "xl/workbook.xml": _WORKBOOK.format(name=escape(sheet, {'"': "&quot;"})),
         "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS,
         "xl/styles.xml": _STYLES,
-        "xl/worksheets/sheet1.xml": "".join(parts),
     }
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in files.items():
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            archive.writestr(info, content.encode("utf-8"))
+            archive.writestr(_entry(name), content.encode("utf-8"))
+        with archive.open(_entry("xl/worksheets/sheet1.xml"), "w", force_zip64=True) as sheet_xml:
+            sheet_xml.write(
+                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            )
+            batch: list[str] = []
+            for number, row in enumerate(itertools.chain([header], rows), start=1):
+                cells = "".join(_cell(f"{c}{number}", v) for c, v in zip(columns, row, strict=True))
+                batch.append(f'<row r="{number}">{cells}</row>')
+                if len(batch) == 10_000:  # stream: memory stays flat however many rows
+                    sheet_xml.write("".join(batch).encode("utf-8"))
+                    batch.clear()
+            sheet_xml.write(("".join(batch) + "</sheetData></worksheet>").encode("utf-8"))
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    return info
