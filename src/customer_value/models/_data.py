@@ -77,8 +77,17 @@ def validate_triples(
     return x, np.minimum(t_x, age), age, w
 
 
+def _dense_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_codes`` for small non-negative integers: one bincount, no hashing or sorting."""
+    present = np.bincount(values) > 0
+    rank = np.cumsum(present) - 1
+    return rank[values], np.flatnonzero(present)
+
+
 def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct values and each row's index into them (hash-based, O(n))."""
+    """Sorted distinct values and each row's index into them (O(n): bincount or hashing)."""
+    if values.dtype.kind in "iu" and values.size and 0 <= values.min() and values.max() <= 4 * values.size + 1024:
+        return _dense_codes(values)
     codes, uniques = pd.factorize(values, sort=False)
     uniques = np.asarray(uniques, dtype=values.dtype)
     order = np.argsort(uniques, kind="stable")
@@ -116,7 +125,11 @@ class Triples:
 
 
 def _group(x: np.ndarray, t_x: np.ndarray, age: np.ndarray, w: np.ndarray) -> tuple[Triples, np.ndarray]:
-    cx, ux = _codes(x)
+    if x.size and x.max() <= 4 * x.size + 1024:  # whole numbers (validated): dense codes
+        cx, ux = _dense_codes(x.astype(np.int64))
+        ux = ux.astype(np.float64)
+    else:
+        cx, ux = _codes(x)
     ctx, utx = _codes(t_x)
     cT, uT = _codes(age)
     if len(ux) * len(utx) * len(uT) < 2**62:
