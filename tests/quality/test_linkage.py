@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from customer_value.errors import ConfigError, DataQualityWarning, MissingColumnError, UserError
 from customer_value.quality import LinkResult, link_customers
 from customer_value.quality._linkage_synth import KINDS_DUPLICATE, KINDS_TRAP, make_linkage_customers
-from customer_value.quality.linkage import MIN_TRAINING_ROWS, LinkageInputError, normalise_name
+from customer_value.quality.linkage import MIN_TRAINING_ROWS, LinkageInputError, names_agree, normalise_name
 
 # -- helpers --------------------------------------------------------------------------------------
 
@@ -192,6 +192,24 @@ def test_tiny_table_uses_the_deterministic_rule() -> None:
     assert result.pairs["evidence"].to_pylist() == ["phone+name", "email+name"]
 
 
+def test_shared_lines_are_no_evidence_even_for_namesakes() -> None:
+    table = _customers(
+        ("C1", "杨娜", "+861057571136", "yn1@example.com"),  # two colleagues called 杨娜 and a third
+        ("C2", "杨娜", "+861057571136", "yn2@example.com"),  # one, all behind one switchboard
+        ("C3", "李梅", "+861057571136", None),
+        ("C4", "张伟", None, "family@example.com"),  # a family mailbox: 张伟 entered twice, and 张敏
+        ("C5", "张 伟", None, "family@example.com"),
+        ("C6", "张敏", None, "family@example.com"),
+        ("C7", "Thomas Gray", None, "tg@example.com"),  # one person typed three ways: not a shared line
+        ("C8", "THOMAS  GRAY", None, "tg@example.com"),
+        ("C9", "Thmoas Gray", None, "tg@example.com"),
+    )
+    result = link_customers(table)
+    master = dict(zip(result.mapping["source_id"].to_pylist(), result.mapping["customer_id"].to_pylist(), strict=True))
+    assert [master[f"C{i}"] for i in range(1, 7)] == [f"C{i}" for i in range(1, 7)]
+    assert master["C8"] == "C7"  # exact after normalisation; the typo needs the trained model
+
+
 def test_tiny_table_master_is_earliest_signup_then_smallest_id() -> None:
     table = _customers(("B", "Ann Lee", "+441", None), ("A", "ann lee", "+441", None), ("C", "ANN LEE", "+441", None))
     table["signup_at"] = ["2021-05-01", None, "2020-01-01T00:00:00+08:00"]
@@ -253,6 +271,23 @@ def test_threshold_outside_zero_one_is_a_config_error(threshold: float) -> None:
 
 
 # -- normalisation --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "agree"),
+    [
+        ("thomas gray", "thomas grray", True),  # an extra letter
+        ("thomas gray", "thmoas gray", True),  # two neighbours swapped
+        ("gray thomas", "thomas gray", True),  # word order
+        ("王伟", "王伟", True),
+        ("王伟", "王玮", False),  # one character of a Chinese name is another name
+        ("henry phillips", "harry phillips", False),  # two edits: another person
+        ("ann", "anne", False),  # too short to call it a typo
+    ],
+)
+def test_names_agree(a: str, b: str, agree: bool) -> None:
+    assert names_agree(a, b) is agree
+    assert names_agree(b, a) is agree
 
 
 @pytest.mark.parametrize(

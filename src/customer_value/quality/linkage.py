@@ -27,9 +27,14 @@ add those up to a high probability for two different names (on the 100k-row benc
 switchboard pairs scored ≥ 0.9 by the model alone, up to 0.96).
 Rules 2 and 3 stop that without touching the model's ranking of genuine candidates.
 
-A phone or e-mail held by more than :data:`MAX_SHARED_VALUE` records (13800000000,
-none@none.com, a large switchboard) is a placeholder, not a contact point: it is not used to link,
-and a :class:`~customer_value.errors.DataQualityWarning` says how many records held one.
+Contact points that identify nobody are set aside before scoring:
+
+- a *shared line* — a phone, e-mail or address on records whose names clearly disagree (a
+  switchboard, an office, a family mailbox) — is not evidence for anyone on it, not even for two
+  namesake colleagues there (names that agree, e.g. typo variants, count as one person);
+- a *placeholder* — a phone or e-mail held by more than :data:`MAX_SHARED_VALUE` records
+  (13800000000, none@none.com) — likewise, and a
+  :class:`~customer_value.errors.DataQualityWarning` says how many records held one.
 
 Names are compared after normalisation: Unicode NFKC (full-width ``Ｊｏｈｎ`` → ``John``, ideographic
 space → space), case folding, whitespace stripped and collapsed, and no space next to a CJK
@@ -71,6 +76,8 @@ logger = logging.getLogger(__name__)
 
 MIN_TRAINING_ROWS = 500
 """Below this many records the model is not trained; the deterministic rule links instead."""
+
+EVIDENCE_COLUMNS = ("name", "phone", "email", "address", "region")
 
 MAX_SHARED_VALUE = 25
 """A phone or e-mail held by more than this many records is a placeholder (13800000000,
@@ -171,6 +178,70 @@ def _without_placeholders(values: pa.ChunkedArray | pa.Array) -> tuple[pa.Array,
     return cleaned, int(pc.sum(drop).as_py() or 0)
 
 
+def _one_edit_apart(a: str, b: str) -> bool:
+    """At most one insertion, deletion, substitution or swap of neighbours turns ``a`` into ``b``."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    return a[i + 1 :] == b[i + 1 :] or (a[i + 2 :] == b[i + 2 :] and a[i : i + 2] == b[i : i + 2][::-1])
+
+
+def names_agree(a: str, b: str) -> bool:
+    """Two normalised names that the linkage does not count as clearly different.
+
+    The same text without spaces, the same words in another order, or Latin-script names of five or
+    more letters one typo apart — the agreeing levels of the model's name comparison.
+    """
+    if a.replace(" ", "") == b.replace(" ", "") or sorted(a.split()) == sorted(b.split()):
+        return True
+    latin = not _HAS_CJK.search(a) and not _HAS_CJK.search(b)
+    return latin and min(len(a), len(b)) >= 5 and _one_edit_apart(a, b)
+
+
+def _people_among(names: list[str]) -> int:
+    """How many groups of mutually agreeing names (joined through any agreeing pair) ``names`` hold."""
+    group = list(range(len(names)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            i = group[i]
+        return i
+
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            if root(i) != root(j) and names_agree(names[i], names[j]):
+                group[root(j)] = root(i)
+    return len({root(i) for i in range(len(names))})
+
+
+def _without_shared_lines(values: pa.Array, names: pa.Array | None) -> tuple[pa.Array, int]:
+    """``values`` with every shared line set to null: a value whose names clearly disagree.
+
+    A phone, e-mail or address used by 王伟 and by 李娜 (a switchboard, an office, a family mailbox)
+    identifies neither, so it is not evidence for anyone on it — not even for two 王伟 there.
+    Returns the cleaned array and the number of records whose value was dropped.
+    """
+    if names is None:
+        return values, 0
+    frame = pd.DataFrame({"value": values.to_pandas(), "name": names.to_pandas()}).dropna().drop_duplicates()
+    candidates = frame[frame.duplicated("value", keep=False)]
+    shared = [
+        value
+        for value, group in candidates.groupby("value", sort=False)["name"]
+        if _people_among(group.tolist()) > 1
+    ]
+    if not shared:
+        return values, 0
+    drop = pc.fill_null(pc.is_in(values, value_set=pa.array(shared, values.type), skip_nulls=True), False)
+    return pc.if_else(drop, pa.scalar(None, values.type), values), int(pc.sum(drop).as_py() or 0)
+
+
 def _prepare(table: pa.Table) -> tuple[pa.Table, dict[str, int]]:
     """The comparison columns of every record, sorted by ``customer_id``.
 
@@ -187,6 +258,7 @@ def _prepare(table: pa.Table) -> tuple[pa.Table, dict[str, int]]:
             columns["name_key"] = pa.array([n.replace(" ", "") if n else None for n in names], pa.string())
             columns["name_tokens"] = pa.array([" ".join(sorted(n.split())) if n else None for n in names])
             columns["name_latin"] = pa.array([bool(n) and not _HAS_CJK.search(n) for n in names])
+    names_on_record = columns.get("name_norm")
     for column in ("phone", "email"):
         if column in present:
             cleaned = _clean_contact(table[column])
@@ -195,11 +267,18 @@ def _prepare(table: pa.Table) -> tuple[pa.Table, dict[str, int]]:
             cleaned, dropped = _without_placeholders(cleaned)
             if dropped:
                 placeholders[column] = dropped
+            cleaned, shared = _without_shared_lines(cleaned, names_on_record)
+            if shared:
+                logger.info("%d records share a %s with clearly different names; not used to link", shared, column)
             if cleaned.null_count < table.num_rows:
                 columns[column] = cleaned
     for column, key in (("address", "address_key"), ("region", "region_key")):
         if column in present:
             keys = pa.array([_normalise_text(v) for v in table[column].to_pylist()], pa.string())
+            if key == "address_key":
+                keys, shared = _without_shared_lines(keys, names_on_record)
+                if shared:
+                    logger.info("%d records share an address with clearly different names; not used to link", shared)
             if keys.null_count < table.num_rows:
                 columns[key] = keys
     if "name_key" in columns and "address_key" in columns:  # blocking key of the name + address path
@@ -357,9 +436,9 @@ def link_customers(
             DataQualityWarning,
             stacklevel=2,
         )
-    columns = set(prepared.column_names)
+    given = {c for c in EVIDENCE_COLUMNS if c in table.column_names and table[c].null_count < table.num_rows}
     trainable = table.num_rows >= MIN_TRAINING_ROWS
-    if not columns & {"phone", "email"} and not (trainable and {"name_norm", "address_key"} <= columns):
+    if not given & {"phone", "email"} and not (trainable and {"name", "address"} <= given):
         warnings.warn(msg("linkage.no_contact", "en", rows=table.num_rows), DataQualityWarning, stacklevel=2)
         method = "none (no phone, e-mail, or name with address to link on)"
         pairs = PAIRS_SCHEMA.empty_table()
