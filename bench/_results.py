@@ -24,7 +24,8 @@ def machine() -> str:
         memory = f"{mem_kb / 1024 / 1024:.0f} GB"
     except (OSError, StopIteration):
         memory = "?"
-    return f"{os.cpu_count()} cores, {cpu}, {memory}"
+    load = " / ".join(f"{v:.1f}" for v in os.getloadavg())
+    return f"{os.cpu_count()} cores, {cpu}, {memory}; load average {load} (other jobs share the cores)"
 
 
 def commit() -> str:
