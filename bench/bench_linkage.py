@@ -75,7 +75,8 @@ def main() -> None:
     if args.append:
         from _results import append_section  # bench/ helper, only needed when appending
 
-        header = ["rows", "seconds", "cpu seconds", "pairs", "merged", "precision", "recall", "trap false merges", "method"]
+        header = ["rows", "seconds", "cpu seconds", "pairs", "merged", "precision", "recall"]
+        header += ["trap false merges", "method"]
         append_section(
             f"record linkage (seed {args.seed})",
             header,
