@@ -267,6 +267,16 @@ def test_any_datetime_round_trips_through_every_form(moments, form):
 
 
 @settings(max_examples=30, deadline=None)
+@given(st.lists(st.datetimes(min_value=datetime(1850, 1, 1), max_value=datetime(2300, 12, 31)), min_size=1, max_size=12))
+def test_canonical_iso_reads_like_the_general_rules(moments):
+    canonical = [m.isoformat(sep=" ") for m in moments]  # DuckDB's cast
+    general = [m.strftime("%Y/%m/%d %H:%M:%S.%f") for m in moments]  # the regular expressions
+    fast, slow = _parse(canonical), _parse(general)
+    assert fast.values.to_pylist() == slow.values.to_pylist()
+    assert fast.errors.to_pylist() == slow.errors.to_pylist()
+
+
+@settings(max_examples=30, deadline=None)
 @given(st.lists(st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31)), min_size=1, max_size=12))
 def test_day_first_columns_round_trip_once_one_day_is_above_12(days):
     days = [*days, date(2011, 2, 20)]
