@@ -74,6 +74,12 @@ class NotFoundError(UserError, LookupError):
     key = "error.not_found"
 
 
+class LinkageInputError(UserError, ValueError):
+    """The customers handed to record linkage have missing or repeated ids."""
+
+    key = "linkage.bad_ids"
+
+
 class ModelFitError(UserError):
     """A model can't be fitted to the data (too few repeat buyers, degenerate data)."""
 

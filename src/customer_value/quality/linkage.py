@@ -68,7 +68,7 @@ import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from customer_value.errors import ConfigError, DataQualityWarning, MissingColumnError, UserError
+from customer_value.errors import ConfigError, DataQualityWarning, LinkageInputError, MissingColumnError
 from customer_value.i18n import msg
 from customer_value.quality._linkage_splink import score_pairs
 
@@ -101,12 +101,6 @@ PAIRS_SCHEMA = pa.schema(
         ("evidence", pa.string()),
     ]
 )
-
-
-class LinkageInputError(UserError, ValueError):
-    """The customers handed to record linkage have missing or repeated ids."""
-
-    key = "linkage.bad_ids"
 
 
 @dataclass(frozen=True)
