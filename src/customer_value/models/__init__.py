@@ -7,7 +7,7 @@ learned values end in ``_``) and are fitted by maximum likelihood on distinct
 
 from customer_value.models._base import check_is_fitted
 from customer_value.models._data import group_triples
-from customer_value.models.backtest import evaluate_models
+from customer_value.models.backtest import PURCHASE_MODELS, evaluate_models
 from customer_value.models.bgnbd import BetaGeoModel
 from customer_value.models.clv import customer_lifetime_value
 from customer_value.models.gamma_gamma import GammaGammaModel, spend_frequency_independence
@@ -29,6 +29,7 @@ from customer_value.models.sufficiency import (
 )
 
 __all__ = [
+    "PURCHASE_MODELS",
     "BetaGeoModel",
     "GammaGammaModel",
     "Issue",
