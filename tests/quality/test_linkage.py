@@ -114,6 +114,17 @@ def test_master_is_the_earliest_signup(customers: pa.Table, linked: LinkResult) 
     assert (earliest.index == earliest.to_numpy()).all()
 
 
+def test_a_re_entry_with_a_new_phone_but_same_name_and_email_is_merged(customers: pa.Table) -> None:
+    frame = customers.to_pandas()
+    person = frame[frame["email"].notna() & frame["name"].notna() & frame["phone"].notna()].iloc[0]
+    again = person.copy()
+    again["customer_id"], again["phone"] = "ZZ-REENTRY", "+8613900001111"
+    again["name"] = person["name"].upper() + " "
+    result = link_customers(pd.concat([frame, again.to_frame().T], ignore_index=True))
+    mapping = dict(zip(result.mapping["source_id"].to_pylist(), result.mapping["customer_id"].to_pylist()))
+    assert mapping["ZZ-REENTRY"] == mapping[person["customer_id"]]
+
+
 def test_pairs_are_an_audit_trail(linked: LinkResult) -> None:
     pairs = linked.pairs.to_pandas()
     assert len(pairs) >= linked.merged

@@ -41,9 +41,11 @@ space → space), case folding, whitespace stripped and collapsed, and no space 
 character (``王 伟`` → ``王伟``). A one-character difference in a Chinese name is a different name
 (王伟/王玮), not a typo.
 
-Tables too small to train the model (fewer than :data:`MIN_TRAINING_ROWS` rows) use the
-deterministic rule *same normalised name (non-empty) AND (same phone OR same e-mail)* instead, and
-``LinkResult.method`` says so.
+The deterministic rule *same normalised name (non-empty) AND (same phone OR same e-mail)*, on
+contacts that identify one person (no shared line, no placeholder), always merges: a customer who
+re-registered with a new phone but the same e-mail and name is one customer even though the
+model counts the disagreeing phone against it. Tables too small to train the model (fewer than
+:data:`MIN_TRAINING_ROWS` rows) use only that rule, and ``LinkResult.method`` says so.
 
 Master id
 ---------
@@ -339,6 +341,14 @@ def _deterministic_pairs(prepared: pa.Table) -> pa.Table:
     return pa.Table.from_pandas(pairs[PAIRS_SCHEMA.names], schema=PAIRS_SCHEMA, preserve_index=False)
 
 
+def _union_pairs(model: pa.Table, rule: pa.Table) -> pa.Table:
+    """The model's pairs plus the rule's pairs it missed (a pair listed once, the model's first)."""
+    seen = set(zip(model["customer_id_l"].to_pylist(), model["customer_id_r"].to_pylist()))
+    keys = zip(rule["customer_id_l"].to_pylist(), rule["customer_id_r"].to_pylist())
+    extra = rule.filter(pa.array([key not in seen for key in keys], pa.bool_()))
+    return pa.concat_tables([model, extra]) if extra.num_rows else model
+
+
 # -- clusters -------------------------------------------------------------------------------------
 
 
@@ -441,7 +451,8 @@ def link_customers(
         pairs = _deterministic_pairs(prepared)
     else:
         scored = score_pairs(prepared, threshold=threshold, seed=seed)
-        pairs = scored.pairs.cast(PAIRS_SCHEMA) if scored.pairs.num_columns else PAIRS_SCHEMA.empty_table()
+        model_pairs = scored.pairs.cast(PAIRS_SCHEMA) if scored.pairs.num_columns else PAIRS_SCHEMA.empty_table()
+        pairs = _union_pairs(model_pairs, _deterministic_pairs(prepared))
         method = "splink" if scored.trained else "splink (default m-probabilities: EM could not run)"
 
     mapping = _mapping(table, pairs)
