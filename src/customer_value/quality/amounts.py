@@ -164,9 +164,10 @@ def _shapes_sql(currency: bool) -> tuple[str, ...]:
     kinds = " ".join(f"WHEN regexp_full_match(core, {sql_string(rx)}) THEN '{kind}'" for kind, rx in _KINDS)
     units = " ".join(f"WHEN {sql_string(word)} THEN {factor!r}" for word, factor in UNITS.items())
     groups = ["open", "sign", "num", "unit", "minus", "close"]
-    plain = "struct_pack(" + ", ".join(f"{g} := ''" for g in groups) + ")"
-    plain = plain.replace("sign := ''", "sign := CASE WHEN left(body, 1) IN ('+', '-') THEN left(body, 1) ELSE '' END")
-    plain = plain.replace("num := ''", "num := ltrim(body, '+-')")
+    plain = (  # the same struct as the extraction gives, for a plain signed number
+        "struct_pack(open := '', sign := CASE WHEN left(body, 1) IN ('+', '-') THEN left(body, 1) ELSE '' END,"
+        " num := ltrim(body, '+-'), unit := '', minus := '', close := '')"
+    )
     return (
         f"CREATE TEMP TABLE b AS SELECT i, missing, replace(trim({body}), '−', '-') AS body FROM v",
         f"""
