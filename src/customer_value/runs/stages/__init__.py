@@ -4,10 +4,12 @@ from customer_value.runs.stages import rfm, summary
 from customer_value.runs.stages import churn
 from customer_value.runs.stages import clusters
 from customer_value.runs.stages import actions, lifecycle, value
+from customer_value.runs.stages import models
 
 STAGES = [
     ("summary", summary.run),
     ("rfm", rfm.run),
+    ("models", models.run),
     ("churn", churn.run),
     ("value", value.run),
     ("lifecycle", lifecycle.run),

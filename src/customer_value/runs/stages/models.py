@@ -1,0 +1,553 @@
+"""Stage: lifetime value models — P(alive), expected purchases, CLV and the next purchase window.
+
+Adds :data:`COLUMNS` to the summary and the facts of the fits to ``ctx.diagnostics["models"]``
+(see docs/models.md). In order:
+
+1. **Sufficiency.** :func:`~customer_value.models.check_data_sufficiency` says in words what is
+   thin; each customer gets ``prediction_confidence`` (high / medium / low).
+2. **Choice.** ``models.purchase_model`` when set; with ``auto`` a backtest on the run's own
+   history (calibration and holdout both before ``as_of``) picks the model with the lowest
+   per-customer holdout MAE — MBG/NBD or Pareto/NBD over BG/NBD when within
+   :data:`PREFER_TOLERANCE` of it, as BG/NBD gives every one-time buyer P(alive) = 1 — and
+   BG/NBD is the default when the history is too short to backtest.
+3. **Fit** on the whole history to ``as_of`` in ``models.time_unit``; a model that cannot be
+   fitted is reported and the next one is tried, down to the documented simple rate model
+   (:class:`RateModel`), so the run never stops here and no value is NaN or infinite.
+4. **Spend.** Gamma-Gamma on repeat buyers with a positive mean repeat spend (the others, whose
+   refunds net their repeat purchases to zero or less, are excluded and counted), its
+   independence assumption tested; without it, each repeat buyer's own mean.
+
+Predictions depend only on each customer's (frequency, recency, T) triple, so they are computed
+once per distinct triple and broadcast back (vectorised, in blocks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+
+from customer_value.config import ModelsConfig
+from customer_value.errors import CVAWarning, ModelFitError, UserError
+from customer_value.features.btyd import calibration_holdout, default_split
+from customer_value.i18n import msg
+from customer_value.models import (
+    GammaGammaModel,
+    check_data_sufficiency,
+    customer_confidence,
+    evaluate_models,
+    group_triples,
+    spend_frequency_independence,
+)
+from customer_value.models.backtest import PURCHASE_MODELS
+from customer_value.models.clv import UNITS_PER_MONTH
+from customer_value.runs.context import RunContext
+
+__all__ = [
+    "COLUMNS",
+    "MIN_BACKTEST_DAYS",
+    "PREFER_TOLERANCE",
+    "RateModel",
+    "SpendFit",
+    "describe_models",
+    "fit_spend",
+    "model_frame",
+    "predict_customers",
+    "run",
+    "run_backtest",
+]
+
+COLUMNS = (
+    "p_alive", "expected_purchases_90d", "expected_purchases_365d", "clv_12m", "clv_24m", "clv_36m",
+    "next_purchase_window", "prediction_confidence",
+)
+DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0}
+#: Display names of the purchase models (the same in every language).
+MODEL_NAMES = {"bgnbd": "BG/NBD", "pareto_nbd": "Pareto/NBD", "mbgnbd": "MBG/NBD", "rate": "rate"}
+#: History (first purchase day to ``as_of``) needed for the automatic choice's backtest.
+MIN_BACKTEST_DAYS = 90
+#: MBG/NBD or Pareto/NBD is preferred to BG/NBD when its holdout MAE is at most this much worse.
+PREFER_TOLERANCE = 0.01
+#: |correlation| at or above this, with p < 0.05, violates the Gamma-Gamma independence assumption.
+WEAK_CORRELATION = 0.3
+#: Below this P(alive) a customer is "unlikely" to return; so is one expecting < 1 purchase a year.
+UNLIKELY_P_ALIVE = 0.5
+WINDOW_MAX_DAYS = 365
+HORIZON_DAYS = (90, 365)
+CLV_MONTHS = (12, 24, 36)
+UNLIKELY = "unlikely"
+_BLOCK = 20_000  # distinct triples predicted at once
+
+
+def _note(name: str, lang: str, **fields: Any) -> dict[str, Any]:
+    key = f"models.run.{name}"
+    return {"key": key, "fields": fields, "message": msg(key, lang, **fields)}
+
+
+def _error(exc: UserError) -> dict[str, Any]:
+    return {"key": exc.key, "message": exc.render("en")}
+
+
+def _caught(records: list[warnings.WarningMessage]) -> list[str]:
+    return sorted({str(w.message) for w in records if issubclass(w.category, CVAWarning)})
+
+
+# -- backtest ------------------------------------------------------------------------------------
+
+
+def model_frame(split: pd.DataFrame, time_unit: str) -> pd.DataFrame:
+    """The calibration/holdout split (in days) as model inputs in ``time_unit``.
+
+    Returns the columns :func:`~customer_value.models.evaluate_models` reads: ``frequency``,
+    ``recency``, ``T`` (in ``time_unit``), ``monetary_value``, ``holdout_purchases`` and
+    ``holdout_spend``, indexed by ``customer_id``.
+    """
+    days = DAYS_PER_UNIT[time_unit]
+    frame = pd.DataFrame(index=pd.Index(split["customer_id"], name="customer_id"))
+    frame["frequency"] = split["frequency"].to_numpy(dtype=np.float64)
+    frame["recency"] = split["recency_days"].to_numpy(dtype=np.float64) / days
+    frame["T"] = split["T_days"].to_numpy(dtype=np.float64) / days
+    for column in ("monetary_value", "holdout_purchases", "holdout_spend"):
+        frame[column] = split[column].to_numpy(dtype=np.float64)
+    return frame
+
+
+def run_backtest(
+    con: ibis.BaseBackend, orders: ir.Table, calibration_end: dt.date, holdout_end: dt.date, *, time_unit: str
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Fit the purchase models up to ``calibration_end`` and score them on the holdout.
+
+    Returns
+    -------
+    result, frame
+        :func:`~customer_value.models.evaluate_models`' result (without its spend section) plus
+        ``calibration_end``, ``holdout_end``, ``holdout_days`` and ``time_unit``; and the model
+        inputs per customer (:func:`model_frame`).
+    """
+    split = con.execute(calibration_holdout(orders, calibration_end, holdout_end))
+    frame = model_frame(split.sort_values("customer_id", ignore_index=True), time_unit)  # same order, same sums
+    days = (holdout_end - calibration_end).days
+    purchase_only = frame[["frequency", "recency", "T", "holdout_purchases"]]
+    result = evaluate_models(purchase_only, days / DAYS_PER_UNIT[time_unit])
+    result.pop("spend", None)
+    result.update(
+        calibration_end=calibration_end.isoformat(),
+        holdout_end=holdout_end.isoformat(),
+        holdout_days=days,
+        time_unit=time_unit,
+    )
+    return result, frame
+
+
+# -- spend ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class SpendFit:
+    """The spend model of the repeat buyers, or why there is none.
+
+    Attributes
+    ----------
+    model
+        Fitted Gamma-Gamma model, or None when it could not be fitted.
+    excluded
+        Repeat buyers left out of the fit: their mean repeat spend is zero or negative (refunds).
+    fitted_customers
+        Repeat buyers the model was fitted on.
+    independence
+        ``correlation``, ``p_value`` and ``violated`` of the spend-frequency test, or None.
+    error
+        Why the model could not be fitted (message key and English text), or None.
+    warnings
+        Messages of the warnings the fit raised.
+    population_mean
+        Mean spend per purchase day used for customers without a usable history of their own.
+    """
+
+    model: GammaGammaModel | None
+    excluded: int
+    fitted_customers: int
+    independence: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    warnings: list[str] = field(default_factory=list)
+    population_mean: float = 0.0
+
+    def expected_spend(self, frequency: np.ndarray, monetary: np.ndarray) -> np.ndarray:
+        """Expected spend per future purchase day, per customer (finite, >= 0).
+
+        Gamma-Gamma's conditional expectation for repeat buyers with a positive mean, and its
+        population mean p·v/(q−1) for everyone else; without the model, the customer's own
+        mean repeat spend, else :attr:`population_mean`.
+        """
+        usable = (frequency > 0) & (monetary > 0)
+        if self.model is not None:
+            return self.model.conditional_expected_spend(np.where(usable, frequency, 0.0), np.where(usable, monetary, 0.0))
+        return np.where(usable, monetary, self.population_mean)
+
+
+def fit_spend(frequency: np.ndarray, monetary: np.ndarray, population_mean: float) -> SpendFit:
+    """Fit Gamma-Gamma on the repeat buyers with a positive mean repeat spend and test independence.
+
+    Parameters
+    ----------
+    frequency, monetary
+        Repeat purchase days and mean net amount of the repeat purchase days, per customer.
+    population_mean
+        Fallback mean spend per purchase day (when the model can't be fitted).
+    """
+    repeat = frequency > 0
+    usable = repeat & (monetary > 0)
+    result = SpendFit(None, int((repeat & ~usable).sum()), int(usable.sum()), population_mean=max(population_mean, 0.0))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result.model = GammaGammaModel().fit(frequency[usable], monetary[usable])
+            correlation, p_value = spend_frequency_independence(frequency[usable], monetary[usable])
+        except UserError as exc:
+            result.model, result.error = None, _error(exc)
+        else:
+            violated = abs(correlation) >= WEAK_CORRELATION and p_value < 0.05
+            result.independence = {"correlation": correlation, "p_value": p_value, "violated": bool(violated)}
+    result.warnings = _caught(caught)
+    return result
+
+
+# -- purchase models -----------------------------------------------------------------------------
+
+
+class RateModel:
+    r"""The simple rate model: the fallback when no buy-till-you-die model can be fitted.
+
+    Each customer buys at the rate :math:`\lambda_i = (x_i + \rho\tau) / (T_i + \tau)` — the
+    own repeat rate shrunk towards the pooled rate :math:`\rho = \sum x / \sum T` with the
+    weight of one average history :math:`\tau = \max(\bar T, 1)`. P(alive) is the chance that
+    a customer still buying at that rate would have been silent as long as they have been,
+    :math:`e^{-\lambda_i (T_i - t_{x,i})}`, and the expected purchases in the next ``t`` are
+    :math:`P(\text{alive})\,\lambda_i t`. Not a fitted model: nothing is estimated but ρ.
+
+    Attributes
+    ----------
+    params_ : dict[str, float]
+        ``rho`` (pooled repeat purchases per time unit) and ``tau``.
+    """
+
+    def fit(self, frequency: np.ndarray, recency: np.ndarray, T: np.ndarray) -> RateModel:
+        """Compute the pooled rate from the customers' histories."""
+        total_T = float(np.sum(T))
+        rho = float(np.sum(frequency)) / total_T if total_T > 0 else 0.0
+        tau = max(float(np.mean(T)) if len(T) else 1.0, 1.0)
+        self.params_ = {"rho": rho, "tau": tau}
+        return self
+
+    def _rate(self, x: np.ndarray, T: np.ndarray) -> np.ndarray:
+        rho, tau = self.params_["rho"], self.params_["tau"]
+        return (x + rho * tau) / (T + tau)
+
+    def p_alive(self, frequency: np.ndarray, recency: np.ndarray, T: np.ndarray) -> np.ndarray:
+        """P(alive) per customer, in [0, 1]."""
+        return np.exp(-self._rate(frequency, T) * np.maximum(T - recency, 0.0))
+
+    def conditional_expected_purchases(self, t: object, frequency: np.ndarray, recency: np.ndarray, T: np.ndarray) -> np.ndarray:
+        """Expected purchases in the next ``t`` (broadcast against the customers)."""
+        return np.asarray(t, dtype=np.float64) * self._rate(frequency, T) * self.p_alive(frequency, recency, T)
+
+
+def _fit_purchase_model(name: str, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[Any, list[str]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = RateModel().fit(x, t_x, T) if name == "rate" else PURCHASE_MODELS[name]().fit(x, t_x, T)
+    return model, _caught(caught)
+
+
+def predict_customers(
+    model: Any, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, *, time_unit: str, monthly_discount_rate: float
+) -> dict[str, np.ndarray]:
+    """Per-customer predictions of a fitted purchase model, computed once per distinct triple.
+
+    Parameters
+    ----------
+    model
+        A fitted purchase model (or :class:`RateModel`).
+    x, t_x, T
+        Each customer's history, in ``time_unit``.
+    time_unit
+        ``"days"`` or ``"weeks"``.
+    monthly_discount_rate
+        Discount rate per month for the discounted purchases.
+
+    Returns
+    -------
+    ``p_alive``, ``expected_purchases_90d``, ``expected_purchases_365d``, ``discounted_<n>m``
+    (Σ over months of discounted expected purchases, n in :data:`CLV_MONTHS`), and
+    ``window_earliest_days`` / ``window_latest_days`` (whole days until the expected purchases
+    of a customer alive now reach 0.5 / 1; -1 when the customer is unlikely to return).
+
+    Raises
+    ------
+    ModelFitError
+        A prediction is not finite.
+    """
+    ux, utx, uT, _, inverse = group_triples(x, t_x, T)
+    days = DAYS_PER_UNIT[time_unit]
+    months = np.arange(1, max(CLV_MONTHS) + 1, dtype=np.float64)
+    horizons = np.concatenate([months * UNITS_PER_MONTH[time_unit], np.array(HORIZON_DAYS, dtype=np.float64) / days])
+    discounts = (1.0 + monthly_discount_rate) ** -months
+    out = {name: np.empty(len(ux)) for name in (
+        "p_alive", "expected_purchases_90d", "expected_purchases_365d",
+        *(f"discounted_{n}m" for n in CLV_MONTHS), "window_earliest_days", "window_latest_days",
+    )}
+    for start in range(0, len(ux), _BLOCK):
+        part = slice(start, start + _BLOCK)
+        bx, btx, bT = ux[part], utx[part], uT[part]
+        alive = np.clip(model.p_alive(bx, btx, bT), 0.0, 1.0)
+        cumulative = model.conditional_expected_purchases(horizons[:, None], bx, btx, bT)
+        steps = np.diff(cumulative[: len(months)], axis=0, prepend=0.0)
+        discounted = np.cumsum(discounts[:, None] * np.maximum(steps, 0.0), axis=0)
+        out["p_alive"][part] = alive
+        out["expected_purchases_90d"][part] = cumulative[-2]
+        out["expected_purchases_365d"][part] = cumulative[-1]
+        for n in CLV_MONTHS:
+            out[f"discounted_{n}m"][part] = discounted[n - 1]
+        earliest, latest = _window(model, bx, btx, bT, alive, days)
+        out["window_earliest_days"][part], out["window_latest_days"][part] = earliest, latest
+    for name, values in out.items():
+        if not np.all(np.isfinite(values)):
+            raise ModelFitError("models.non_finite_prediction", model=type(model).__name__, what=name,
+                                count=int((~np.isfinite(values)).sum()))
+    return {name: values[inverse] for name, values in out.items()}
+
+
+def _window(
+    model: Any, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, alive: np.ndarray, days: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whole days until the expected purchases given alive reach 0.5 and 1 (-1: unlikely)."""
+    earliest = np.full(len(x), -1.0)
+    latest = np.full(len(x), -1.0)
+    candidates = np.flatnonzero(alive >= UNLIKELY_P_ALIVE)
+    if not candidates.size:
+        return earliest, latest
+    cx, ctx, cT, calive = x[candidates], t_x[candidates], T[candidates], alive[candidates]
+
+    def given_alive(day: np.ndarray, keep: np.ndarray) -> np.ndarray:
+        return model.conditional_expected_purchases(day[keep] / days, cx[keep], ctx[keep], cT[keep]) / calive[keep]
+
+    everyone = np.ones(len(cx), dtype=bool)
+    likely = given_alive(np.full(len(cx), float(WINDOW_MAX_DAYS)), everyone) >= 1.0
+    for threshold, target in ((0.5, earliest), (1.0, latest)):
+        low = np.zeros(len(cx))  # below the threshold at day 0
+        high = np.full(len(cx), float(WINDOW_MAX_DAYS))  # at or above it (where likely)
+        while True:
+            open_ = likely & (high - low > 1)
+            if not open_.any():
+                break
+            middle = np.floor((low + high) / 2)
+            reached = np.zeros(len(cx), dtype=bool)
+            reached[open_] = given_alive(middle, open_) >= threshold
+            high = np.where(open_ & reached, middle, high)
+            low = np.where(open_ & ~reached, middle, low)
+        target[candidates[likely]] = high[likely]
+    return earliest, latest
+
+
+# -- the choice ----------------------------------------------------------------------------------
+
+
+def _backtest_summary(result: dict[str, Any]) -> dict[str, Any]:
+    keep = ("fitted", "params", "log_likelihood", "mae", "rmse", "predicted_total", "actual_total")
+    models = {}
+    for name, entry in result["models"].items():
+        models[name] = {k: entry[k] for k in keep if k in entry}
+        if not entry["fitted"]:
+            models[name]["error"] = entry["error"]["message"]
+    return {
+        **{k: result[k] for k in ("calibration_end", "holdout_end", "holdout_days", "customers")},
+        "models": models,
+        "baseline": {k: result["baseline"][k] for k in ("mae", "rmse", "predicted_total", "actual_total")},
+        "best_model": result["best_model"],
+    }
+
+
+def choose_model(ctx: RunContext, first_day: dt.date, lang: str) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
+    """The purchase model to fit, why (a note), and the backtest summary when one ran."""
+    config: ModelsConfig = ctx.settings.models
+    if config.purchase_model != "auto":
+        name = config.purchase_model
+        return name, {"method": "configured", **_note("choice_configured", lang, model=MODEL_NAMES[name])}, None
+    history = (ctx.as_of - first_day).days
+    if history < MIN_BACKTEST_DAYS:
+        note = _note("choice_short_history", lang, days=history, as_of=ctx.as_of.isoformat(), needed=MIN_BACKTEST_DAYS)
+        return "bgnbd", {"method": "default", **note}, None
+    calibration_end = default_split(first_day, ctx.as_of)
+    result, _ = run_backtest(ctx.con, ctx.orders, calibration_end, ctx.as_of, time_unit=config.time_unit)
+    summary = _backtest_summary(result)
+    best = result["best_model"]
+    if best is None:
+        errors = "; ".join(m["error"] for m in summary["models"].values() if "error" in m)
+        return "bgnbd", {"method": "default", **_note("choice_backtest_failed", lang, detail=errors)}, summary
+    maes = {name: m["mae"] for name, m in summary["models"].items() if m["fitted"]}
+    fields = {"calibration_end": summary["calibration_end"], "holdout_end": summary["holdout_end"]}
+    if best == "bgnbd":
+        others = {n: v for n, v in maes.items() if n != "bgnbd" and v <= maes["bgnbd"] * (1 + PREFER_TOLERANCE)}
+        if others:
+            name = min(others, key=others.__getitem__)
+            note = _note("choice_prefer", lang, model=MODEL_NAMES[name], mae=f"{maes[name]:.4f}",
+                         bgnbd_mae=f"{maes['bgnbd']:.4f}", tolerance=f"{PREFER_TOLERANCE:.0%}", **fields)
+            return name, {"method": "backtest", **note}, summary
+    note = _note("choice_backtest", lang, model=MODEL_NAMES[best], mae=f"{maes[best]:.4f}",
+                 baseline_mae=f"{summary['baseline']['mae']:.4f}", **fields)
+    return best, {"method": "backtest", **note}, summary
+
+
+def _fallback_order(chosen: str, backtest: dict[str, Any] | None) -> list[str]:
+    """The chosen model, then the others (best holdout MAE first when backtested), then ``rate``."""
+    others = [n for n in ("bgnbd", "mbgnbd", "pareto_nbd") if n != chosen]
+    if backtest is not None:
+        mae = {n: m.get("mae", np.inf) for n, m in backtest["models"].items()}
+        others.sort(key=lambda n: mae.get(n, np.inf))
+    return [chosen, *others, "rate"]
+
+
+# -- the stage -----------------------------------------------------------------------------------
+
+
+def _inputs(summary: pd.DataFrame, time_unit: str) -> tuple[np.ndarray, ...]:
+    days = DAYS_PER_UNIT[time_unit]
+
+    def column(name: str) -> np.ndarray:
+        return pd.to_numeric(summary[name], errors="coerce").fillna(0.0).to_numpy(dtype=np.float64)
+
+    x, t_x, T = column("btyd_frequency"), column("btyd_recency_days") / days, column("btyd_T_days") / days
+    return x, np.minimum(t_x, T), T, column("btyd_monetary"), column("net_revenue")
+
+
+def _empty(ctx: RunContext) -> None:
+    summary = ctx.summary.copy()
+    for name in COLUMNS:
+        summary[name] = pd.Series(dtype=object if name in ("next_purchase_window", "prediction_confidence") else float)
+    ctx.summary = summary
+    ctx.diagnostics["models"] = {"customers": 0, "time_unit": ctx.settings.models.time_unit}
+
+
+def run(ctx: RunContext) -> None:
+    """Fit the purchase and spend models and add :data:`COLUMNS` to the summary."""
+    if ctx.summary.empty:
+        _empty(ctx)
+        return
+    config: ModelsConfig = ctx.settings.models
+    lang = ctx.settings.language
+    x, t_x, T, monetary, net = _inputs(ctx.summary, config.time_unit)
+    sufficiency = check_data_sufficiency(x, t_x, T, time_unit=config.time_unit)
+    confidence = customer_confidence(x, t_x, T, time_unit=config.time_unit)
+    first_day = pd.Timestamp(ctx.summary["first_order_at"].min()).date()
+    chosen, choice, backtest = choose_model(ctx, first_day, lang)
+    notes: list[dict[str, Any]] = []
+    attempts: list[dict[str, Any]] = []
+    for name in _fallback_order(chosen, backtest):
+        try:
+            model, fit_warnings = _fit_purchase_model(name, x, t_x, T)
+            predictions = predict_customers(model, x, t_x, T, time_unit=config.time_unit,
+                                            monthly_discount_rate=config.monthly_discount_rate)
+            break
+        except UserError as exc:
+            if name == "rate":  # the rate model fails only on invalid inputs: a bug upstream
+                raise
+            attempts.append({"model": name, **_error(exc)})
+            notes.append(_note("fit_failed", lang, model=MODEL_NAMES[name], as_of=ctx.as_of.isoformat(),
+                               detail=exc.render(lang)))
+    if name == "rate":
+        notes.append(_note("fallback_rate", lang))
+    if name == "bgnbd":
+        one_time = int((x == 0).sum())
+        notes.append(_note("note_bgnbd_one_time", lang, count=one_time, share=f"{one_time / len(x):.0%}"))
+    mean_per_day = float(net.sum()) / float((x + 1).sum())  # net spend per purchase day, everyone
+    spend = fit_spend(x, monetary, mean_per_day)
+    expected_spend = spend.expected_spend(x, monetary)
+    if spend.model is None:
+        notes.append(_note("spend_fallback", lang, detail=spend.error["message"] if spend.error else ""))
+    if spend.excluded:
+        notes.append(_note("refunds_excluded", lang, count=spend.excluded))
+    if spend.independence is not None and spend.independence["violated"]:
+        independence = {k: f"{spend.independence[k]:.2g}" for k in ("correlation", "p_value")}
+        notes.append({"key": "models.spend_frequency_correlated", "fields": independence,
+                      "message": msg("models.spend_frequency_correlated", lang, **independence)})
+
+    columns = pd.DataFrame(index=ctx.summary.index)
+    columns["p_alive"] = np.round(predictions["p_alive"], 4)
+    for days in HORIZON_DAYS:
+        columns[f"expected_purchases_{days}d"] = np.round(predictions[f"expected_purchases_{days}d"], 4)
+    for months in CLV_MONTHS:
+        value = config.profit_margin * expected_spend * predictions[f"discounted_{months}m"]
+        columns[f"clv_{months}m"] = np.round(value, 2)
+    columns["next_purchase_window"] = _window_text(ctx.as_of, predictions)
+    columns["prediction_confidence"] = confidence
+    ctx.summary = ctx.summary.drop(columns=[c for c in COLUMNS if c in ctx.summary.columns]).join(columns)
+    ctx.diagnostics["models"] = {
+        "customers": len(x),
+        "time_unit": config.time_unit,
+        "purchase_model": name,
+        "choice": choice,
+        "fit": _fit_facts(model, name, fit_warnings),
+        "attempts": attempts,
+        "backtest": backtest,
+        "sufficiency": sufficiency.to_dict(lang),
+        "confidence": {level: int((confidence == level).sum()) for level in ("high", "medium", "low")},
+        "spend": _spend_facts(spend),
+        "clv": {
+            "months": list(CLV_MONTHS),
+            "monthly_discount_rate": config.monthly_discount_rate,
+            "profit_margin": config.profit_margin,
+            "total_clv_12m": float(columns["clv_12m"].sum()),
+            "independence_violated": bool(spend.independence and spend.independence["violated"]),
+        },
+        "unlikely_to_return": int((columns["next_purchase_window"] == UNLIKELY).sum()),
+        "notes": notes,
+    }
+
+
+def _window_text(as_of: dt.date, predictions: dict[str, np.ndarray]) -> pd.Series:
+    earliest = predictions["window_earliest_days"].astype(np.int64)
+    latest = predictions["window_latest_days"].astype(np.int64)
+    start = pd.Timestamp(as_of) + pd.to_timedelta(np.maximum(earliest, 0), unit="D")
+    end = pd.Timestamp(as_of) + pd.to_timedelta(np.maximum(latest, 0), unit="D")
+    text = pd.Series(start.strftime("%Y-%m-%d")).str.cat(pd.Series(end.strftime("%Y-%m-%d")), sep="/")
+    return text.where(latest >= 0, UNLIKELY).to_numpy(dtype=object)
+
+
+def _fit_facts(model: Any, name: str, fit_warnings: list[str]) -> dict[str, Any]:
+    facts: dict[str, Any] = {"model": name, "converged": True, "params": dict(model.params_), "warnings": fit_warnings}
+    if name != "rate":
+        facts.update(standard_errors=dict(model.standard_errors_), log_likelihood=model.log_likelihood_)
+    return facts
+
+
+def _spend_facts(spend: SpendFit) -> dict[str, Any]:
+    facts: dict[str, Any] = {
+        "model": "gamma_gamma" if spend.model is not None else "own_mean_fallback",
+        "fitted_customers": spend.fitted_customers,
+        "refunds_excluded": spend.excluded,
+        "independence": spend.independence,
+        "warnings": spend.warnings,
+    }
+    if spend.model is not None:
+        facts.update(
+            params=dict(spend.model.params_),
+            standard_errors=dict(spend.model.standard_errors_),
+            log_likelihood=spend.model.log_likelihood_,
+            population_mean=spend.model.expected_spend(),
+        )
+    else:
+        facts.update(error=spend.error, population_mean=spend.population_mean)
+    return facts
+
+
+def describe_models(diagnostics: dict[str, Any], lang: str = "en") -> list[str]:
+    """The models' diagnostics in words: the choice, what is thin, fallbacks and notes."""
+    items = [diagnostics.get("choice"), *diagnostics.get("sufficiency", {}).get("issues", []),
+             *diagnostics.get("notes", [])]
+    return [msg(item["key"], lang, **item["fields"]) for item in items if item]
