@@ -4,6 +4,7 @@ import typer
 
 from customer_value.cli import ingest, results, runs, workspace
 from customer_value.cli import actions
+from customer_value.cli import backtest
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -22,3 +23,4 @@ app.command()(results.export)
 app.command()(actions.actions)
 app.command()(actions.migrations)
 app.command()(workspace.demo)
+app.command()(backtest.backtest)
