@@ -1,10 +1,6 @@
 """The stages of a run, in order. Each is ``run(ctx: RunContext) -> None``."""
 
-from customer_value.runs.stages import rfm, summary
-from customer_value.runs.stages import churn
-from customer_value.runs.stages import clusters
-from customer_value.runs.stages import actions, lifecycle, value
-from customer_value.runs.stages import models
+from customer_value.runs.stages import actions, churn, clusters, lifecycle, models, rfm, summary, value
 
 STAGES = [
     ("summary", summary.run),
