@@ -18,7 +18,7 @@ from scipy.optimize import minimize
 from sklearn.base import BaseEstimator
 from threadpoolctl import ThreadpoolController
 
-from customer_value.errors import ConvergenceWarning, CVAError, ModelFitError, NotFittedError, UserError
+from customer_value.errors import ConvergenceWarning, ModelFitError, NotFittedError, UserError
 from customer_value.i18n import msg
 
 logger = logging.getLogger(__name__)
@@ -43,11 +43,7 @@ def _blas() -> ThreadpoolController:
 def check_is_fitted(estimator: object) -> None:
     """Raise ``NotFittedError`` unless ``estimator`` has been fitted (has ``params_``)."""
     if getattr(estimator, "params_", None) is None:
-        # NotFittedError(model=...) would reach AttributeError.__init__ (no such keyword) first in
-        # the MRO; initialise the CVAError part explicitly so the message and fields are set.
-        error = NotFittedError.__new__(NotFittedError)
-        CVAError.__init__(error, model=type(estimator).__name__)
-        raise error
+        raise NotFittedError(model=type(estimator).__name__)
 
 
 LogLikelihood = Callable[[np.ndarray], tuple[float, np.ndarray]]

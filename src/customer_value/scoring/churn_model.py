@@ -24,7 +24,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from customer_value.errors import ConfigError, CVAError, NotFittedError
+from customer_value.errors import ConfigError, NotFittedError
 
 __all__ = ["ChurnModel"]
 
@@ -160,9 +160,7 @@ class ChurnModel:
 
     def _check_fitted(self) -> None:
         if getattr(self, "booster_", None) is None:
-            error = NotFittedError.__new__(NotFittedError)
-            CVAError.__init__(error, model=type(self).__name__)
-            raise error
+            raise NotFittedError(model=type(self).__name__)
 
     def _matrix(self, X: pd.DataFrame) -> pd.DataFrame:
         self._check_fitted()
