@@ -1,0 +1,348 @@
+"""Seeded builders of small exports in the exact layouts real platforms write.
+
+Each builder writes a file and returns the rows it wrote as plain dicts (the values as they
+appear in the file), so a test can work out the expected figures with simple Python, independently
+of the product. Layouts follow the platforms' public documentation and real exports: header text,
+column order, encodings, date and money formats, status words and line-item structure.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+from pathlib import Path
+
+# -- Shopify: Admin > Orders > Export, "Plain CSV file" -----------------------------------------
+# One row per line item; only the first row of an order carries the order fields (status, totals,
+# addresses); the following rows repeat Name, Email, Created at and the line-item fields.
+
+SHOPIFY_HEADER = [
+    "Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Fulfilled at",
+    "Accepts Marketing", "Currency", "Subtotal", "Shipping", "Taxes", "Total", "Discount Code",
+    "Discount Amount", "Shipping Method", "Created at", "Lineitem quantity", "Lineitem name",
+    "Lineitem price", "Lineitem compare at price", "Lineitem sku", "Lineitem requires shipping",
+    "Lineitem taxable", "Lineitem fulfillment status", "Billing Name", "Billing Street",
+    "Billing Address1", "Billing Address2", "Billing Company", "Billing City", "Billing Zip",
+    "Billing Province", "Billing Country", "Billing Phone", "Shipping Name", "Shipping Street",
+    "Shipping Address1", "Shipping Address2", "Shipping Company", "Shipping City", "Shipping Zip",
+    "Shipping Province", "Shipping Country", "Shipping Phone", "Notes", "Note Attributes",
+    "Cancelled at", "Payment Method", "Payment Reference", "Refunded Amount", "Vendor",
+    "Outstanding Balance", "Employee", "Location", "Device ID", "Id", "Tags", "Risk Level", "Source",
+    "Lineitem discount", "Tax 1 Name", "Tax 1 Value", "Tax 2 Name", "Tax 2 Value", "Tax 3 Name",
+    "Tax 3 Value", "Tax 4 Name", "Tax 4 Value", "Tax 5 Name", "Tax 5 Value", "Phone",
+    "Receipt Number", "Duties", "Billing Province Name", "Shipping Province Name", "Payment ID",
+    "Payment Terms Name", "Next Payment Due At", "Payment References",
+]
+_PRODUCTS = [("Classic Tee - M", "TEE-M", 25.00), ("Hoodie - L", "HOOD-L", 59.00),
+             ("Canvas Tote", "TOTE", 18.50), ("Wool Beanie", "BEAN", 22.00), ("Sticker Pack", "STK", 4.99)]
+_FIRST = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David",
+          "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica"]
+_LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Wilson"]
+
+
+def _shopify_time(t: dt.datetime, offset: str) -> str:
+    return t.strftime("%Y-%m-%d %H:%M:%S ") + offset
+
+
+def shopify_orders(path: Path, *, n_customers: int = 25, n_orders: int = 70, seed: int = 1,
+                   start: dt.datetime = dt.datetime(2024, 1, 2, 9, 0), offset: str = "-0500",
+                   statuses: tuple[str, ...] = ("paid",) * 7 + ("refunded", "partially_refunded", "voided"),
+                   first_number: int = 1001) -> list[dict]:
+    """A Shopify orders export (UTF-8, comma, CRLF); returns every row as written."""
+    rng = random.Random(seed)
+    customers = []
+    for c in range(n_customers):
+        first, last = rng.choice(_FIRST), rng.choice(_LAST)
+        customers.append((f"{first} {last}", f"{first.lower()}.{last.lower()}{c}@example.com",
+                          f"+1 555-01{c:02d}-{rng.randint(1000, 9999)}"))
+    rows: list[dict] = []
+    t = start
+    for k in range(n_orders):
+        t += dt.timedelta(hours=rng.randint(3, 120), minutes=rng.randint(0, 59), seconds=rng.randint(0, 59))
+        name, email, phone = rng.choice(customers)
+        status = rng.choice(statuses)
+        lines = [rng.choice(_PRODUCTS) for _ in range(rng.choice((1, 1, 2, 3)))]
+        qty = [rng.choice((1, 1, 2)) for _ in lines]
+        subtotal = round(sum(p * q for (_, _, p), q in zip(lines, qty)), 2)
+        shipping = 0.0 if subtotal >= 50 else 5.00
+        taxes = round(subtotal * 0.08, 2)
+        total = round(subtotal + shipping + taxes, 2)
+        refunded = {"refunded": total, "partially_refunded": round(lines[0][2] * 1.08, 2)}.get(status, 0.0)
+        created = _shopify_time(t, offset)
+        cancelled = _shopify_time(t + dt.timedelta(hours=2), offset) if status == "voided" else ""
+        paid = "" if status in ("voided", "pending") else _shopify_time(t + dt.timedelta(seconds=2), offset)
+        for i, ((title, sku, price), q) in enumerate(zip(lines, qty)):
+            row = dict.fromkeys(SHOPIFY_HEADER, "")
+            row.update({
+                "Name": f"#{first_number + k}", "Email": email, "Created at": created,
+                "Lineitem quantity": str(q), "Lineitem name": title, "Lineitem price": f"{price:.2f}",
+                "Lineitem sku": sku, "Lineitem requires shipping": "true", "Lineitem taxable": "true",
+                "Lineitem fulfillment status": "pending" if status in ("voided", "pending") else "fulfilled",
+                "Vendor": "Acme Apparel", "Lineitem discount": "0.00",
+            })
+            if i == 0:
+                row.update({
+                    "Financial Status": status, "Paid at": paid,
+                    "Fulfillment Status": "unfulfilled" if status in ("voided", "pending") else "fulfilled",
+                    "Fulfilled at": "" if status in ("voided", "pending") else _shopify_time(t + dt.timedelta(days=1), offset),
+                    "Accepts Marketing": rng.choice(("yes", "no")), "Currency": "USD",
+                    "Subtotal": f"{subtotal:.2f}", "Shipping": f"{shipping:.2f}", "Taxes": f"{taxes:.2f}",
+                    "Total": f"{total:.2f}", "Discount Amount": "0.00", "Shipping Method": "Standard",
+                    "Billing Name": name, "Billing Street": "12 Main St", "Billing Address1": "12 Main St",
+                    "Billing City": "Springfield", "Billing Zip": "'01101", "Billing Province": "MA",
+                    "Billing Country": "US", "Billing Phone": phone, "Shipping Name": name,
+                    "Shipping Street": "12 Main St", "Shipping Address1": "12 Main St",
+                    "Shipping City": "Springfield", "Shipping Zip": "'01101", "Shipping Province": "MA",
+                    "Shipping Country": "US", "Shipping Phone": phone, "Cancelled at": cancelled,
+                    "Payment Method": "Shopify Payments", "Refunded Amount": f"{refunded:.2f}",
+                    "Outstanding Balance": "0.00", "Id": str(5501234560000 + k), "Risk Level": "Low",
+                    "Source": "web", "Tax 1 Name": "State Tax 8%", "Tax 1 Value": f"{taxes:.2f}",
+                    "Billing Province Name": "Massachusetts", "Shipping Province Name": "Massachusetts",
+                    "Payment ID": f"c{31000000 + k}.1",
+                })
+            rows.append(row)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=SHOPIFY_HEADER, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows
+
+
+# -- Taobao / Tmall seller centre: 已卖出的宝贝 > 批量导出 > 订单报表 (ExportOrderList*.csv) ------------
+# GBK, one row per order, ids written as ="…" so Excel keeps every digit, phone numbers with a
+# leading apostrophe, amounts with two decimals, times "YYYY-MM-DD HH:MM:SS".
+
+TAOBAO_HEADER = [
+    "订单编号", "买家会员名", "买家支付宝账号", "买家应付货款", "买家应付邮费", "买家支付积分", "总金额",
+    "返点积分", "买家实际支付金额", "买家实际支付积分", "订单状态", "买家留言", "收货人姓名", "收货地址",
+    "运送方式", "联系电话", "联系手机", "订单创建时间", "订单付款时间", "宝贝标题", "宝贝种类", "物流单号",
+    "物流公司", "订单备注", "宝贝总数量", "店铺Id", "店铺名称", "订单关闭原因", "卖家服务费", "买家服务费",
+    "发票抬头", "是否手机订单", "分阶段订单信息", "特权订金订单id", "是否上传合同照片", "是否上传小票",
+    "是否代付", "定金排名", "修改后的sku", "修改后的收货地址", "异常信息", "天猫卡券抵扣", "集分宝抵扣",
+    "是否是O2O交易", "新零售交易类型", "新零售导购门店id", "新零售导购门店名称", "新零售发货门店id",
+    "新零售发货门店名称", "退款金额", "预约门店", "确认收货时间", "打款商家金额", "含应开票给个人的个人红包",
+    "是否信用购", "主订单编号",
+]
+TAOBAO_PAID = ("交易成功", "卖家已发货，等待买家确认", "买家已付款，等待卖家发货")
+_NICKS = ["爱吃鱼的猫", "tb8812345", "小王子007", "lucky星星", "江南烟雨", "qq糖果屋", "阿飞正传", "木木夕",
+          "tb2233445566", "蓝色海洋", "快乐的小猪", "晴天娃娃", "追风少年", "一叶知秋", "橙子味"]
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+_GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟"]
+_CITIES = [("浙江省", "杭州市", "西湖区"), ("广东省", "深圳市", "南山区"), ("上海", "上海市", "浦东新区"),
+           ("北京", "北京市", "朝阳区"), ("江苏省", "南京市", "鼓楼区"), ("四川省", "成都市", "武侯区")]
+_TAOBAO_ITEMS = [("纯棉短袖T恤男夏季宽松", 59.00), ("加厚保温杯316不锈钢", 89.00), ("手机壳适用iPhone15", 19.90),
+                 ("无线蓝牙耳机降噪", 199.00), ("儿童绘本0-3岁", 45.50), ("家用收纳箱大号", 35.80)]
+
+
+def _cn_mobile(rng: random.Random) -> str:
+    return rng.choice(("138", "139", "150", "186", "177", "135")) + "".join(str(rng.randint(0, 9)) for _ in range(8))
+
+
+def taobao_orders(path: Path, *, n_buyers: int = 15, n_orders: int = 60, seed: int = 2,
+                  start: dt.datetime = dt.datetime(2024, 3, 1, 8, 0), first_id: int = 3_701_234_567_890_123_456,
+                  statuses: tuple[str, ...] = ("交易成功",) * 6 + ("交易关闭", "等待买家付款",
+                                                                 "卖家已发货，等待买家确认", "买家已付款，等待卖家发货"),
+                  encoding: str = "gbk") -> list[dict]:
+    """A Taobao 订单报表 export; returns every row as written (ids without the ="…" wrapper)."""
+    rng = random.Random(seed)
+    buyers = []
+    for b in range(n_buyers):
+        nick = _NICKS[b % len(_NICKS)] + (str(b) if b >= len(_NICKS) else "")
+        city = rng.choice(_CITIES)
+        buyers.append({
+            "nick": nick, "alipay": f"{rng.randint(130, 189)}****{rng.randint(1000, 9999)}",
+            "name": rng.choice(_SURNAMES) + rng.choice(_GIVEN), "mobile": _cn_mobile(rng),
+            "address": f"{city[0]} {city[1]} {city[2]} 文三路{rng.randint(1, 999)}号 ({rng.randint(310000, 610000)})",
+        })
+    rows = []
+    t = start
+    for k in range(n_orders):
+        t += dt.timedelta(hours=rng.randint(1, 60), minutes=rng.randint(0, 59), seconds=rng.randint(0, 59))
+        buyer = rng.choice(buyers)
+        status = rng.choice(statuses)
+        title, price = rng.choice(_TAOBAO_ITEMS)
+        qty = rng.choice((1, 1, 1, 2, 3))
+        goods = round(price * qty, 2)
+        post = 0.0 if goods >= 88 else 6.0
+        total = round(goods + post, 2)
+        paid = status in TAOBAO_PAID or (status == "交易关闭" and k % 2 == 0)
+        paid_at = (t + dt.timedelta(minutes=rng.randint(1, 30))).strftime("%Y-%m-%d %H:%M:%S") if paid else ""
+        closed_reason = {True: "退款", False: "买家未付款"}[paid] if status == "交易关闭" else ""
+        row = dict.fromkeys(TAOBAO_HEADER, "")
+        row.update({
+            "订单编号": str(first_id + k * 7919), "买家会员名": buyer["nick"], "买家支付宝账号": buyer["alipay"],
+            "买家应付货款": f"{goods:.2f}", "买家应付邮费": f"{post:.2f}", "买家支付积分": "0", "总金额": f"{total:.2f}",
+            "返点积分": "0", "买家实际支付金额": f"{total:.2f}" if paid else "0.00", "买家实际支付积分": "0",
+            "订单状态": status, "收货人姓名": buyer["name"], "收货地址": buyer["address"], "运送方式": "快递",
+            "联系手机": buyer["mobile"], "订单创建时间": t.strftime("%Y-%m-%d %H:%M:%S"), "订单付款时间": paid_at,
+            "宝贝标题": title, "宝贝种类": "1", "物流单号": f"No:SF{rng.randint(10**11, 10**12 - 1)}" if status in (
+                "交易成功", "卖家已发货，等待买家确认") else "", "物流公司": "顺丰速运" if status in (
+                "交易成功", "卖家已发货，等待买家确认") else "", "宝贝总数量": str(qty), "店铺Id": "123456789",
+            "店铺名称": "小确幸家居旗舰店", "订单关闭原因": closed_reason or "订单未关闭", "卖家服务费": "0",
+            "买家服务费": "0元", "是否手机订单": "手机订单", "退款金额": f"{total:.2f}" if closed_reason == "退款" else "0.00",
+            "确认收货时间": (t + dt.timedelta(days=5)).strftime("%Y-%m-%d %H:%M:%S") if status == "交易成功" else "",
+            "打款商家金额": f"{total:.2f}元" if status == "交易成功" else "0.00元", "含应开票给个人的个人红包": "0",
+            "是否信用购": "否", "主订单编号": str(first_id + k * 7919),
+        })
+        rows.append(row)
+    quoted_ids = ("订单编号", "物流单号", "主订单编号", "店铺Id")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(TAOBAO_HEADER)
+    for row in rows:
+        out = []
+        for h in TAOBAO_HEADER:
+            v = row[h]
+            if h in quoted_ids and v:
+                v = f'="{v}"'
+            elif h == "联系手机" and v:
+                v = "'" + v
+            out.append(v)
+        writer.writerow(out)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return rows
+
+
+# -- JD POP seller backend (京东商家后台): 订单管理 > 订单导出 ------------------------------------------
+# GBK CSV, one row per SKU; the order fields (订单金额, 应付金额, 运费金额, status, buyer) are
+# repeated on every SKU row of the order. Order and SKU ids carry a leading tab so Excel keeps them
+# as text.
+
+JD_HEADER = [
+    "订单号", "商品ID", "商品名称", "订购数量", "支付方式", "下单时间", "京东价", "订单金额", "结算金额", "余额支付",
+    "应付金额", "订单状态", "订单类型", "下单帐号", "客户姓名", "客户地址", "联系电话", "订单备注", "发票类型",
+    "发票抬头", "发票内容", "商家备注", "商家备注等级（等级1-5为由高到低）", "运费金额", "付款确认时间", "增值税发票",
+    "货号", "订单完成时间", "订单来源", "订单渠道", "送装服务", "服务费", "仓库ID", "仓库名称",
+]
+JD_PAID = ("完成", "等待出库", "等待确认收货")
+_JD_SKUS = [("100012345678", "小米 Redmi Note 12 5G 8GB+256GB", 1299.00), ("100023456789", "美的电饭煲 4L 智能预约", 299.00),
+            ("100034567890", "得力 A4 复印纸 70g 5包", 129.90), ("100045678901", "农夫山泉 饮用天然水 550ml*24瓶", 29.90),
+            ("100056789012", "罗技 M330 静音无线鼠标", 99.00)]
+
+
+def jd_orders(path: Path, *, n_buyers: int = 12, n_orders: int = 45, seed: int = 3,
+              start: dt.datetime = dt.datetime(2024, 4, 1, 10, 0), first_id: int = 285_401_234_567,
+              statuses: tuple[str, ...] = ("完成",) * 6 + ("等待出库", "等待确认收货", "已取消")) -> list[dict]:
+    """A JD order export; returns every row as written (ids without the leading tab)."""
+    rng = random.Random(seed)
+    buyers = [{"account": f"jd_{rng.getrandbits(40):010x}", "name": rng.choice(_SURNAMES) + rng.choice(_GIVEN),
+               "phone": _cn_mobile(rng), "address": "".join(rng.choice(_CITIES)) + f"科技园{rng.randint(1, 30)}栋"}
+              for _ in range(n_buyers)]
+    rows = []
+    t = start
+    for k in range(n_orders):
+        t += dt.timedelta(hours=rng.randint(2, 72), minutes=rng.randint(0, 59), seconds=rng.randint(0, 59))
+        buyer = rng.choice(buyers)
+        status = rng.choice(statuses)
+        skus = rng.sample(_JD_SKUS, rng.choice((1, 1, 2, 3)))
+        qty = [rng.choice((1, 1, 2)) for _ in skus]
+        goods = round(sum(p * q for (_, _, p), q in zip(skus, qty)), 2)
+        freight = 0.0 if goods >= 99 else 6.0
+        order_amount = round(goods + freight, 2)
+        coupon = rng.choice((0.0, 0.0, 5.0, 20.0)) if goods > 50 else 0.0
+        payable = round(order_amount - coupon, 2)
+        paid = status in JD_PAID
+        for (sku, title, price), q in zip(skus, qty):
+            row = dict.fromkeys(JD_HEADER, "")
+            row.update({
+                "订单号": str(first_id + k * 131), "商品ID": sku, "商品名称": title, "订购数量": str(q),
+                "支付方式": "在线支付", "下单时间": t.strftime("%Y-%m-%d %H:%M:%S"), "京东价": f"{price:.2f}",
+                "订单金额": f"{order_amount:.2f}", "结算金额": f"{payable:.2f}", "余额支付": "0.00",
+                "应付金额": f"{payable:.2f}", "订单状态": status, "订单类型": "销售订单", "下单帐号": buyer["account"],
+                "客户姓名": buyer["name"], "客户地址": buyer["address"], "联系电话": buyer["phone"],
+                "运费金额": f"{freight:.2f}",
+                "付款确认时间": (t + dt.timedelta(seconds=40)).strftime("%Y-%m-%d %H:%M:%S") if paid else "",
+                "订单完成时间": (t + dt.timedelta(days=3)).strftime("%Y-%m-%d %H:%M:%S") if status == "完成" else "",
+                "订单来源": rng.choice(("移动端订单", "PC端订单", "微信订单")), "订单渠道": "暂无来源", "服务费": "0.00",
+                "仓库ID": "1", "仓库名称": "北京亚一",
+            })
+            rows.append(row)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(JD_HEADER)
+    for row in rows:
+        writer.writerow(["\t" + row[h] if h in ("订单号", "商品ID") else row[h] for h in JD_HEADER])
+    path.write_bytes(buffer.getvalue().encode("gbk"))
+    return rows
+
+
+# -- WooCommerce: Customer / Order / Coupon Export, "Default" order CSV format ------------------
+# One row per order; column keys as the extension documents them; UTF-8; dates in the site's
+# time zone "YYYY-MM-DD HH:MM:SS"; customer_id is the WordPress user id, 0 for guest checkouts;
+# a refunded order keeps its order_total and shows the refund in refunded_total.
+
+WOO_HEADER = [
+    "order_id", "order_number", "order_number_formatted", "order_date", "status", "shipping_total",
+    "shipping_tax_total", "fee_total", "fee_tax_total", "tax_total", "cart_discount", "order_discount",
+    "discount_total", "order_total", "refunded_total", "order_currency", "payment_method", "shipping_method",
+    "customer_id", "billing_first_name", "billing_last_name", "billing_full_name", "billing_company",
+    "billing_email", "billing_phone", "billing_address_1", "billing_address_2", "billing_postcode",
+    "billing_city", "billing_state", "billing_state_code", "billing_country", "shipping_first_name",
+    "shipping_last_name", "shipping_full_name", "shipping_address_1", "shipping_address_2",
+    "shipping_postcode", "shipping_city", "shipping_state", "shipping_state_code", "shipping_country",
+    "shipping_company", "customer_note", "line_items", "shipping_items", "fee_items", "tax_items",
+    "coupon_items", "order_notes", "download_permissions_granted",
+]
+_WOO_PRODUCTS = [(55, "Organic Coffee Beans 1kg", "COF-1KG", 24.90), (56, "Ceramic Pour-Over", "POUR", 32.00),
+                 (57, "Paper Filters x100", "FILT", 6.50), (58, "Burr Grinder", "GRND", 89.00)]
+
+
+def woocommerce_orders(path: Path, *, n_customers: int = 18, n_orders: int = 55, seed: int = 4,
+                       start: dt.datetime = dt.datetime(2024, 2, 1, 9, 0), first_id: int = 1520,
+                       statuses: tuple[str, ...] = ("completed",) * 6 + ("processing", "refunded", "cancelled", "failed"),
+                       guest_share: float = 0.25) -> list[dict]:
+    """A WooCommerce order export; returns every row as written."""
+    rng = random.Random(seed)
+    people = []
+    for c in range(n_customers):
+        first, last = rng.choice(_FIRST), rng.choice(_LAST)
+        guest = rng.random() < guest_share
+        people.append({"user": "0" if guest else str(40 + c), "first": first, "last": last,
+                       "email": f"{first[0].lower()}{last.lower()}{c}@mail.example.org",
+                       "phone": f"020 7946 0{rng.randint(100, 999)}"})
+    rows = []
+    t = start
+    for k in range(n_orders):
+        t += dt.timedelta(hours=rng.randint(4, 80), minutes=rng.randint(0, 59), seconds=rng.randint(0, 59))
+        p = rng.choice(people)
+        status = rng.choice(statuses)
+        items = rng.sample(_WOO_PRODUCTS, rng.choice((1, 1, 2)))
+        qty = [rng.choice((1, 1, 2)) for _ in items]
+        subtotal = round(sum(price * q for (_, _, _, price), q in zip(items, qty)), 2)
+        shipping = 0.0 if subtotal >= 40 else 4.95
+        tax = round((subtotal + shipping) * 0.2, 2)
+        total = round(subtotal + shipping + tax, 2)
+        partial = status == "completed" and rng.random() < 0.15
+        refunded = total if status == "refunded" else (round(items[0][3] * 1.2, 2) if partial else 0.0)
+        line_items = ";".join(
+            f"id:{9000 + k * 3 + i}|name:{name}|product_id:{pid}|sku:{sku}|quantity:{q}|subtotal:{price * q:.2f}"
+            f"|subtotal_tax:{price * q * 0.2:.2f}|total:{price * q:.2f}|total_tax:{price * q * 0.2:.2f}|refunded:0.00"
+            f"|refunded_qty:0|meta:"
+            for i, ((pid, name, sku, price), q) in enumerate(zip(items, qty)))
+        row = dict.fromkeys(WOO_HEADER, "")
+        row.update({
+            "order_id": str(first_id + k), "order_number": str(first_id + k), "order_number_formatted": str(first_id + k),
+            "order_date": t.strftime("%Y-%m-%d %H:%M:%S"), "status": status, "shipping_total": f"{shipping:.2f}",
+            "shipping_tax_total": f"{shipping * 0.2:.2f}", "fee_total": "0.00", "fee_tax_total": "0.00",
+            "tax_total": f"{tax:.2f}", "cart_discount": "0.00", "order_discount": "0.00", "discount_total": "0.00",
+            "order_total": f"{total:.2f}", "refunded_total": f"{refunded:.2f}", "order_currency": "GBP",
+            "payment_method": rng.choice(("stripe", "paypal", "bacs")),
+            "shipping_method": "Flat rate" if shipping else "Free shipping", "customer_id": p["user"],
+            "billing_first_name": p["first"], "billing_last_name": p["last"],
+            "billing_full_name": f"{p['first']} {p['last']}", "billing_email": p["email"], "billing_phone": p["phone"],
+            "billing_address_1": "221B Baker Street", "billing_postcode": "NW1 6XE", "billing_city": "London",
+            "billing_country": "GB", "shipping_first_name": p["first"], "shipping_last_name": p["last"],
+            "shipping_full_name": f"{p['first']} {p['last']}", "shipping_address_1": "221B Baker Street",
+            "shipping_postcode": "NW1 6XE", "shipping_city": "London", "shipping_country": "GB",
+            "line_items": line_items,
+            "shipping_items": f"method:{'Flat rate' if shipping else 'Free shipping'}|total:{shipping:.2f}",
+            "tax_items": f"code:GB-VAT-1|total:{tax:.2f}", "download_permissions_granted": "0",
+        })
+        rows.append(row)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=WOO_HEADER, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows
