@@ -96,7 +96,7 @@ def test_human_output_in_both_languages(cdnow, lang, fragments):
 @pytest.mark.parametrize(("args", "lang", "fragment"), [
     (["--calibration-end", "1997-13-01"], "en", "'1997-13-01' is not a date"),
     (["--holdout-end", "30/06/1998"], "zh", "不是形如 1997-09-30 的日期"),
-    (["--calibration-end", "1998-01-31", "--holdout-end", "1997-12-31"], "en", "must be after the calibration end"),
+    (["--calibration-end", "1998-01-31", "--holdout-end", "1997-12-31"], "en", "must be after the calibration"),
     (["--calibration-end", "1998-01-31", "--holdout-end", "1998-01-31"], "zh", "必须晚于校准期结束日"),
     (["--calibration-end", "1996-12-31"], "en", "before the first order (1997-01-01)"),
     (["--calibration-end", "1996-12-31"], "zh", "早于第一笔订单"),

@@ -83,7 +83,8 @@ def test_calibration_part_equals_the_summary_at_the_calibration_end():
 
 def test_nothing_after_the_holdout_end_is_read():
     rows = _orders(ROWS)
-    later = _orders([("a", "99", "2024-03-02 00:00", 5000.0, "completed"), ("e", "98", "2024-03-05 00:00", 1.0, "completed")])
+    later = _orders([("a", "99", "2024-03-02 00:00", 5000.0, "completed"),
+                     ("e", "98", "2024-03-05 00:00", 1.0, "completed")])
     pd.testing.assert_frame_equal(_split(rows).sort_index(), _split(pd.concat([rows, later])).sort_index())
 
 

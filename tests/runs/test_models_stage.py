@@ -125,7 +125,8 @@ def test_a_failed_fit_falls_back_to_the_next_model_and_says_so(factory_workspace
     ctx = _stage(factory_workspace, purchase_model="bgnbd")
     diagnostics = ctx.diagnostics["models"]
     assert diagnostics["purchase_model"] != "bgnbd"
-    assert diagnostics["attempts"][0]["model"] == "bgnbd" and diagnostics["attempts"][0]["key"] == "models.not_converged"
+    assert diagnostics["attempts"][0] == {"model": "bgnbd", "key": "models.not_converged",
+                                          "message": diagnostics["attempts"][0]["message"]}
     assert any(n["key"] == "models.run.fit_failed" for n in diagnostics["notes"])
     _check_columns(ctx.summary)
 
@@ -254,3 +255,32 @@ def test_cdnow_through_the_pipeline(cdnow_workspace):
     assert one_time["p_alive"].max() < 1
     # spend of a 36-month CLV is in the range of the customers' purchases
     assert 0 < ctx.summary["clv_36m"].mean() < 500
+
+
+def test_the_automatic_backtest_samples_large_bases(factory_workspace):
+    con = connect(factory_workspace)
+    args = (con, con.table("orders"), dt.date(2024, 8, 31), dt.date(2024, 12, 31))
+    full, _ = models.run_backtest(*args, time_unit="weeks")
+    sampled, frame = models.run_backtest(*args, time_unit="weeks", max_customers=60)
+    again, frame_again = models.run_backtest(*args, time_unit="weeks", max_customers=60)
+    assert full["sampled_from"] is None and sampled["sampled_from"] == full["customers"] > 60
+    assert sampled["customers"] == len(frame) == 60 and frame.index.equals(frame_again.index)
+    assert sampled["models"]["bgnbd"]["mae"] == again["models"]["bgnbd"]["mae"]
+
+
+def test_the_diagnostics_read_in_both_languages(factory_workspace):
+    diagnostics = _stage(factory_workspace, purchase_model="bgnbd").diagnostics["models"]
+    english, chinese = models.describe_models(diagnostics, "en"), models.describe_models(diagnostics, "zh")
+    assert len(english) == len(chinese) >= 3
+    assert english[0].startswith("Purchase model BG/NBD") and chinese[0].startswith("购买模型 BG/NBD")
+    assert any("P(alive) = 1" in line for line in english) and any("只购买一次" in line for line in chinese)
+
+
+def test_no_customer_before_as_of_adds_empty_columns(factory_workspace):
+    con = connect(factory_workspace)
+    ctx = RunContext(settings=factory_workspace.settings(), as_of=dt.date(2000, 1, 1), con=con,
+                     orders=con.table("orders"))
+    summary.run(ctx)
+    models.run(ctx)
+    assert ctx.summary.empty and set(models.COLUMNS) <= set(ctx.summary.columns)
+    assert ctx.diagnostics["models"]["customers"] == 0

@@ -40,7 +40,8 @@ def _params(params: dict[str, float] | None) -> str:
 @handle_errors
 def backtest(
     calibration_end: Annotated[
-        str | None, typer.Option("--calibration-end", help="Last day of the calibration period (default: 2/3 of the history).")
+        str | None,
+        typer.Option("--calibration-end", help="Last day of the calibration period (default: 2/3 of the history)."),
     ] = None,
     holdout_end: Annotated[
         str | None, typer.Option("--holdout-end", help="Last day of the holdout (default: the last order's day).")

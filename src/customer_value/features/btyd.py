@@ -77,7 +77,9 @@ def calibration_holdout(orders: ir.Table, calibration_end: dt.date, holdout_end:
     """
     if holdout_end <= calibration_end:
         raise ConfigError(
-            "backtest.holdout_not_after", calibration_end=calibration_end.isoformat(), holdout_end=holdout_end.isoformat()
+            "backtest.holdout_not_after",
+            calibration_end=calibration_end.isoformat(),
+            holdout_end=holdout_end.isoformat(),
         )
     days = purchase_days(orders_until(orders, holdout_end))
     end = ibis.date(calibration_end)

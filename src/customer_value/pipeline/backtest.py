@@ -60,7 +60,9 @@ def resolve_dates(
         )
     if holdout_end <= calibration_end:
         raise ConfigError(
-            "backtest.holdout_not_after", calibration_end=calibration_end.isoformat(), holdout_end=holdout_end.isoformat()
+            "backtest.holdout_not_after",
+            calibration_end=calibration_end.isoformat(),
+            holdout_end=holdout_end.isoformat(),
         )
     return calibration_end, holdout_end
 
@@ -190,7 +192,8 @@ def backtest_workspace(
         raise WorkspaceError("workspace.no_orders", path=str(workspace.root))
     orders = con.table("orders")
     completed = orders.filter(orders.status == COMPLETED)
-    first, last = con.execute(completed.aggregate(first=completed.ordered_at.min(), last=completed.ordered_at.max())).iloc[0]
+    span = completed.aggregate(first=completed.ordered_at.min(), last=completed.ordered_at.max())
+    first, last = con.execute(span).iloc[0]
     if pd.isna(first):
         raise WorkspaceError("workspace.no_orders", path=str(workspace.root))
     calibration_end, holdout_end = resolve_dates(

@@ -50,6 +50,7 @@ from customer_value.models.clv import UNITS_PER_MONTH
 from customer_value.runs.context import RunContext
 
 __all__ = [
+    "AUTO_BACKTEST_CUSTOMERS",
     "COLUMNS",
     "MIN_BACKTEST_DAYS",
     "PREFER_TOLERANCE",
@@ -72,6 +73,8 @@ DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0}
 MODEL_NAMES = {"bgnbd": "BG/NBD", "pareto_nbd": "Pareto/NBD", "mbgnbd": "MBG/NBD", "rate": "rate"}
 #: History (first purchase day to ``as_of``) needed for the automatic choice's backtest.
 MIN_BACKTEST_DAYS = 90
+#: The automatic choice backtests on at most this many customers (a fixed random sample beyond).
+AUTO_BACKTEST_CUSTOMERS = 100_000
 #: MBG/NBD or Pareto/NBD is preferred to BG/NBD when its holdout MAE is at most this much worse.
 PREFER_TOLERANCE = 0.01
 #: |correlation| at or above this, with p < 0.05, violates the Gamma-Gamma independence assumption.
@@ -119,19 +122,36 @@ def model_frame(split: pd.DataFrame, time_unit: str) -> pd.DataFrame:
 
 
 def run_backtest(
-    con: ibis.BaseBackend, orders: ir.Table, calibration_end: dt.date, holdout_end: dt.date, *, time_unit: str
+    con: ibis.BaseBackend,
+    orders: ir.Table,
+    calibration_end: dt.date,
+    holdout_end: dt.date,
+    *,
+    time_unit: str,
+    max_customers: int | None = None,
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """Fit the purchase models up to ``calibration_end`` and score them on the holdout.
+
+    Parameters
+    ----------
+    max_customers
+        Evaluate at most this many customers: a random sample (seed 0) of the customers sorted
+        by id, so the same customers give the same sample. Default: all.
 
     Returns
     -------
     result, frame
         :func:`~customer_value.models.evaluate_models`' result (without its spend section) plus
-        ``calibration_end``, ``holdout_end``, ``holdout_days`` and ``time_unit``; and the model
-        inputs per customer (:func:`model_frame`).
+        ``calibration_end``, ``holdout_end``, ``holdout_days``, ``time_unit`` and ``sampled_from``
+        (the number of customers when sampled, else None); and the model inputs per customer
+        (:func:`model_frame`) that were evaluated.
     """
     split = con.execute(calibration_holdout(orders, calibration_end, holdout_end))
     frame = model_frame(split.sort_values("customer_id", ignore_index=True), time_unit)  # same order, same sums
+    sampled_from = None
+    if max_customers is not None and len(frame) > max_customers:
+        sampled_from = len(frame)
+        frame = frame.sample(n=max_customers, random_state=0).sort_index()
     days = (holdout_end - calibration_end).days
     purchase_only = frame[["frequency", "recency", "T", "holdout_purchases"]]
     result = evaluate_models(purchase_only, days / DAYS_PER_UNIT[time_unit])
@@ -141,6 +161,7 @@ def run_backtest(
         holdout_end=holdout_end.isoformat(),
         holdout_days=days,
         time_unit=time_unit,
+        sampled_from=sampled_from,
     )
     return result, frame
 
@@ -187,7 +208,8 @@ class SpendFit:
         """
         usable = (frequency > 0) & (monetary > 0)
         if self.model is not None:
-            return self.model.conditional_expected_spend(np.where(usable, frequency, 0.0), np.where(usable, monetary, 0.0))
+            x, m = np.where(usable, frequency, 0.0), np.where(usable, monetary, 0.0)
+            return self.model.conditional_expected_spend(x, m)
         return np.where(usable, monetary, self.population_mean)
 
 
@@ -253,9 +275,12 @@ class RateModel:
         """P(alive) per customer, in [0, 1]."""
         return np.exp(-self._rate(frequency, T) * np.maximum(T - recency, 0.0))
 
-    def conditional_expected_purchases(self, t: object, frequency: np.ndarray, recency: np.ndarray, T: np.ndarray) -> np.ndarray:
+    def conditional_expected_purchases(
+        self, t: object, frequency: np.ndarray, recency: np.ndarray, T: np.ndarray
+    ) -> np.ndarray:
         """Expected purchases in the next ``t`` (broadcast against the customers)."""
-        return np.asarray(t, dtype=np.float64) * self._rate(frequency, T) * self.p_alive(frequency, recency, T)
+        rate = self._rate(frequency, T)
+        return np.asarray(t, dtype=np.float64) * rate * self.p_alive(frequency, recency, T)
 
 
 def _fit_purchase_model(name: str, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[Any, list[str]]:
@@ -366,7 +391,7 @@ def _backtest_summary(result: dict[str, Any]) -> dict[str, Any]:
         if not entry["fitted"]:
             models[name]["error"] = entry["error"]["message"]
     return {
-        **{k: result[k] for k in ("calibration_end", "holdout_end", "holdout_days", "customers")},
+        **{k: result[k] for k in ("calibration_end", "holdout_end", "holdout_days", "customers", "sampled_from")},
         "models": models,
         "baseline": {k: result["baseline"][k] for k in ("mae", "rmse", "predicted_total", "actual_total")},
         "best_model": result["best_model"],
@@ -381,10 +406,12 @@ def choose_model(ctx: RunContext, first_day: dt.date, lang: str) -> tuple[str, d
         return name, {"method": "configured", **_note("choice_configured", lang, model=MODEL_NAMES[name])}, None
     history = (ctx.as_of - first_day).days
     if history < MIN_BACKTEST_DAYS:
-        note = _note("choice_short_history", lang, days=history, as_of=ctx.as_of.isoformat(), needed=MIN_BACKTEST_DAYS)
+        note = _note("choice_short_history", lang, days=history, as_of=ctx.as_of.isoformat(),
+                     needed=MIN_BACKTEST_DAYS)
         return "bgnbd", {"method": "default", **note}, None
     calibration_end = default_split(first_day, ctx.as_of)
-    result, _ = run_backtest(ctx.con, ctx.orders, calibration_end, ctx.as_of, time_unit=config.time_unit)
+    result, _ = run_backtest(ctx.con, ctx.orders, calibration_end, ctx.as_of, time_unit=config.time_unit,
+                             max_customers=AUTO_BACKTEST_CUSTOMERS)
     summary = _backtest_summary(result)
     best = result["best_model"]
     if best is None:
