@@ -11,8 +11,6 @@ the README shows ``--map SOURCE=canonical``.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from tests.acceptance._cli import cva, ok, ok_json, workspace
@@ -99,17 +97,18 @@ def test_voided_orders_are_cancelled_and_never_revenue(shop):
     assert not set(only_voided) & set(got)
 
 
-def test_first_order_time_is_the_created_at_time_in_utc(shop):
-    """Docs (ingest.md): times with a zone are converted to UTC."""
+@pytest.mark.xfail(strict=True, reason="'Created at' with an offset is shifted to UTC (as ingest.md says) although "
+                                       "tables.md promises ordered_at in 'naive local time as in the source': "
+                                       "evening orders move to the next day")
+def test_order_times_stay_in_the_shops_local_time(shop):
     first = {}
     for r in _orders(shop["rows"]):
         if r["Financial Status"] == "paid":
-            t = dt.datetime.strptime(r["Created at"], "%Y-%m-%d %H:%M:%S %z").astimezone(dt.timezone.utc)
-            first.setdefault(r["Email"], t.replace(tzinfo=None))
+            first.setdefault(r["Email"], r["Created at"][:19])
     got = shop["customers"]
-    for email, t in first.items():
+    for email, local in first.items():
         if all(x["Financial Status"] == "paid" for x in _orders(shop["rows"]) if x["Email"] == email):
-            assert got[email]["first_order_at"] == t.strftime("%Y-%m-%d %H:%M:%S"), email
+            assert got[email]["first_order_at"] == local, email
 
 
 @pytest.mark.xfail(strict=True, reason="a 'refunded' Shopify order becomes a negative row: the sale vanishes "

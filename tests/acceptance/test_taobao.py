@@ -122,3 +122,16 @@ def test_standard_paid_statuses_are_not_flagged(shop):
     assert paid_waiting
     assert shop["quality"]["flagged_reasons"].get("status.unknown_status", 0) == sum(
         r["订单状态"] == "等待买家付款" for r in shop["rows"])
+
+
+def test_the_exported_summary_opens_in_excel_with_the_same_figures(shop, tmp_path):
+    import pandas as pd
+
+    csv_path, xlsx_path = tmp_path / "汇总.csv", tmp_path / "汇总.xlsx"
+    ok(cva("export", "summary", "--out", csv_path, "-w", shop["root"]))
+    ok(cva("export", "summary", "--out", xlsx_path, "-w", shop["root"]))
+    assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")
+    for table in (pd.read_csv(csv_path, dtype={"customer_id": str}, encoding="utf-8-sig"),
+                  pd.read_excel(xlsx_path, dtype={"customer_id": str})):
+        got = dict(zip(table["customer_id"], table["net_revenue"]))
+        assert got == pytest.approx({k: v["net_revenue"] for k, v in shop["customers"].items()})
