@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy import special
 
 from customer_value.models._base import (
     BaseModel,
@@ -145,6 +146,23 @@ class PurchaseModel(BaseModel):
 
     def _start_points(self, data: Triples) -> list[np.ndarray]:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+def rate_terms(r: float, alpha: float, data: Triples) -> tuple[np.ndarray, float, float]:
+    """The purchase-rate part of the BG/NBD and MBG/NBD likelihoods, per distinct x.
+
+    Per customer the log-likelihood holds ``ln Γ(r+x) - ln Γ(r) + r ln α`` (the Gamma(r, α)
+    mixing of the purchase rate).
+
+    Returns
+    -------
+    That term per distinct x, and the derivatives in r and α of its weighted sum.
+    """
+    ux, wx = data.ux, data.w_x
+    per_x = special.gammaln(r + ux) - special.gammaln(r) + r * np.log(alpha)
+    d_r = dot(wx, special.digamma(r + ux) - special.digamma(r) + np.log(alpha))
+    d_alpha = wx.sum() * r / alpha
+    return per_x, d_r, d_alpha
 
 
 def branch_terms(

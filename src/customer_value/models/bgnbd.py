@@ -7,7 +7,7 @@ from scipy import special, stats
 
 from customer_value.models._base import as_horizon, check_is_fitted, dot, finite_or_raise, scalar_or_array
 from customer_value.models._data import Triples
-from customer_value.models._purchase import PurchaseModel, branch_terms, rate_scale
+from customer_value.models._purchase import PurchaseModel, branch_terms, rate_scale, rate_terms
 from customer_value.models._special import hyp2f1
 
 __all__ = ["BetaGeoModel", "expected_factor"]
@@ -106,14 +106,12 @@ class BetaGeoModel(PurchaseModel):
         log_ratio = np.where(repeat, np.log(a) + special.gammaln(bx1) - lg_bx, -np.inf)  # ln(a / (b+x-1))
         ps_bx = special.digamma(b + ux)
         ps_bx1 = np.where(repeat, special.digamma(bx1), ps_bx)
-        per_x = (
-            special.gammaln(r + ux) - special.gammaln(r) + r * np.log(alpha)
-            + special.gammaln(a + b) - special.gammaln(b) - special.gammaln(a + b + ux) + lg_bx
-        )
+        rate_x, rate_d_r, rate_d_alpha = rate_terms(r, alpha, data)
+        per_x = rate_x + special.gammaln(a + b) - special.gammaln(b) - special.gammaln(a + b + ux) + lg_bx
         branch, d_r, d_alpha, w_pi_x = branch_terms(r, alpha, log_ratio, data)
         ll = dot(wx, per_x) + branch
-        d_r += dot(wx, special.digamma(r + ux) - special.digamma(r) + np.log(alpha))
-        d_alpha += wx.sum() * r / alpha
+        d_r += rate_d_r
+        d_alpha += rate_d_alpha
         common = special.digamma(a + b) - special.digamma(a + b + ux)
         d_a = dot(wx, common) + w_pi_x.sum() / a
         d_b = dot(wx, common - special.digamma(b) + ps_bx) + dot(w_pi_x, ps_bx1 - ps_bx)

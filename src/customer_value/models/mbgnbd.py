@@ -7,7 +7,7 @@ from scipy import special, stats
 
 from customer_value.models._base import as_horizon, check_is_fitted, dot, finite_or_raise, scalar_or_array
 from customer_value.models._data import Triples
-from customer_value.models._purchase import PurchaseModel, branch_terms, rate_scale
+from customer_value.models._purchase import PurchaseModel, branch_terms, rate_scale, rate_terms
 from customer_value.models.bgnbd import expected_factor
 
 __all__ = ["ModifiedBetaGeoModel"]
@@ -72,15 +72,15 @@ class ModifiedBetaGeoModel(PurchaseModel):
     def _loglik(self, theta: np.ndarray, data: Triples) -> tuple[float, np.ndarray]:
         r, alpha, a, b = theta
         ux, wx = data.ux, data.w_x
+        rate_x, rate_d_r, rate_d_alpha = rate_terms(r, alpha, data)
         per_x = (
-            special.gammaln(r + ux) - special.gammaln(r) + r * np.log(alpha)
-            + special.gammaln(a + b) + special.gammaln(b + ux + 1.0) - special.gammaln(b)
+            rate_x + special.gammaln(a + b) + special.gammaln(b + ux + 1.0) - special.gammaln(b)
             - special.gammaln(a + b + ux + 1.0)
         )
         branch, d_r, d_alpha, w_pi_x = branch_terms(r, alpha, np.log(a) - np.log(b + ux), data)
         ll = dot(wx, per_x) + branch
-        d_r += dot(wx, special.digamma(r + ux) - special.digamma(r) + np.log(alpha))
-        d_alpha += wx.sum() * r / alpha
+        d_r += rate_d_r
+        d_alpha += rate_d_alpha
         common = special.digamma(a + b) - special.digamma(a + b + ux + 1.0)
         d_a = dot(wx, common) + w_pi_x.sum() / a
         d_b = dot(wx, common + special.digamma(b + ux + 1.0) - special.digamma(b)) - dot(w_pi_x, 1.0 / (b + ux))
