@@ -313,7 +313,7 @@ def load_settings(path: Path) -> Settings:
         line = f"{path}:{where.line + 1}" if where is not None else str(path)
         raise ConfigError(where=line, detail=str(getattr(exc, "problem", exc))) from exc
     if not isinstance(raw, dict):
-        raise ConfigError(where=str(path), detail="the top level must be a mapping of settings")
+        raise ConfigError("option.config_not_mapping", path=str(path))
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:

@@ -91,7 +91,8 @@ def print_table(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]
 
 @contextmanager
 def progress(enabled: bool = True):
-    """A Rich progress bar on stderr (hidden for --json or when stderr is not a terminal)."""
+    """A Rich progress bar on stderr (hidden for --json or when stderr is not a terminal, so that
+    logs and captured output hold only the results and, on error, exactly one line)."""
     bar = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -100,7 +101,7 @@ def progress(enabled: bool = True):
         TimeElapsedColumn(),
         console=err,
         transient=True,
-        disable=not enabled,
+        disable=not enabled or not err.is_terminal,
     )
     with bar:
         yield bar

@@ -43,13 +43,16 @@ def _field_name(lang: str, field: str) -> str:
 
 
 def _outcome_json(outcome) -> dict:
-    return {"skipped": outcome.skipped, "merged_customers": outcome.merged_customers, **asdict(outcome.record)}
+    return {"skipped": outcome.skipped, "mapping_changed": outcome.mapping_changed,
+            "merged_customers": outcome.merged_customers, **asdict(outcome.record)}
 
 
 def _print_outcome(outcome, lang: str) -> None:
     r = outcome.record
     if outcome.skipped:
         out.print(msg("cli.ingest_skipped", lang, source=r.source, table=r.table))
+        if outcome.mapping_changed:
+            out.print(msg("cli.ingest_mapping_changed", lang, table=r.table))
         return
     out.print(
         msg("cli.ingest_done", lang, source=r.source, table=r.table, rows_in=r.rows_in, kept=r.rows_kept,

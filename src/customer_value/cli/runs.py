@@ -32,7 +32,7 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise ConfigError(where=option, detail=f"'{value}' is not a date like 2025-06-30") from None
+        raise ConfigError("option.bad_date", option=option, value=value) from None
 
 
 @handle_errors

@@ -27,12 +27,13 @@ class IngestOutcome:
     record: BatchRecord
     skipped: bool = False
     merged_customers: int | None = None
+    mapping_changed: bool = False
 
 
 def check_table(table: str) -> str:
     """``table`` if it is a canonical table name."""
     if table not in TABLES:
-        raise ConfigError(where="--table", detail=f"unknown table '{table}'; valid: {', '.join(TABLES)}")
+        raise ConfigError("option.unknown_table", table=table, valid=", ".join(TABLES))
     return table
 
 
@@ -64,7 +65,8 @@ def ingest_raw(
     if not replace:
         previous = find_batch(workspace, table, raw.fingerprint)
         if previous is not None:
-            return IngestOutcome(record=previous, skipped=True)
+            changed = previous.mapping != dict(columns.columns)
+            return IngestOutcome(record=previous, skipped=True, mapping_changed=changed)
     batch_id = raw.fingerprint[:16]
     result = clean_table(
         raw.table,

@@ -55,7 +55,7 @@ def execute_run(
     first = pd.Timestamp(con.execute(orders.ordered_at.min())).date()
     as_of = as_of or default_as_of(orders, con)
     if as_of < first:
-        raise ConfigError(where="--as-of", detail=f"{as_of} is before the first order ({first})")
+        raise ConfigError("option.before_first_order", as_of=str(as_of), first=str(first))
     now = now or dt.datetime.now()
     previous_id = current_run_id(workspace)
     previous = read_run_table(workspace, previous_id, "summary").to_pandas() if previous_id else None

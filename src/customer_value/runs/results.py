@@ -39,10 +39,10 @@ def top_customers(
     if segment:
         known = set(summary["rfm_segment"]) | set(summary["rfm_group"])
         if segment not in known:
-            raise ConfigError(where="--segment", detail=f"'{segment}' is not one of {', '.join(sorted(known))}")
+            raise ConfigError("option.unknown_segment", segment=segment, known=", ".join(sorted(known)))
         summary = summary[(summary["rfm_segment"] == segment) | (summary["rfm_group"] == segment)]
     if sort_by not in summary.columns:
-        raise ConfigError(where="--sort", detail=f"unknown column '{sort_by}'")
+        raise ConfigError("option.unknown_sort", column=sort_by)
     return summary.sort_values([sort_by, "customer_id"], ascending=[False, True]).head(top)
 
 
@@ -77,7 +77,7 @@ def customer_record(workspace: Workspace, customer_id: str) -> dict[str, Any]:
     master = _resolve_id(con, customer_id)
     profile = con.raw_sql("SELECT * FROM customer_profiles WHERE customer_id = ?", parameters=[master]).df()
     if profile.empty:
-        raise NotFoundError(kind="customer", name=customer_id)
+        raise NotFoundError("not_found.customer", name=customer_id)
     record: dict[str, Any] = {"customer_id": master, "requested_id": customer_id}
     record["profile"] = _records(profile.drop(columns=["customer_id"]))[0]
     record["summary"] = None
@@ -99,17 +99,18 @@ def export_frame(workspace: Workspace, table: str) -> pa.Table:
         return con.table("customer_profiles").order_by("customer_id").to_pyarrow()
     if table in ("orders", "quarantine", "customer_map") or table in TABLES:
         if not has_table(con, table):
-            raise NotFoundError(kind="table", name=table)
+            raise NotFoundError("not_found.table", name=table)
         expr = con.table(table)
         return expr.select([c for c in expr.columns if not c.startswith("_")]).to_pyarrow()
-    raise ConfigError(where="TABLE", detail=f"unknown table '{table}'; valid: {', '.join(EXPORT_TABLES + TABLES)}")
+    valid = ", ".join(dict.fromkeys(EXPORT_TABLES + TABLES))
+    raise ConfigError("option.unknown_export", table=table, valid=valid)
 
 
 def write_export(table: pa.Table, out: Path) -> Path:
     """Write ``table`` as CSV (UTF-8 with BOM, so Excel shows Chinese), Excel or Parquet by suffix."""
     suffix = out.suffix.lower()
     if suffix not in EXPORT_FORMATS:
-        raise ConfigError(where="--out", detail=f"'{out.name}' must end in {', '.join(EXPORT_FORMATS)}")
+        raise ConfigError("option.bad_export_format", name=out.name, formats=", ".join(EXPORT_FORMATS))
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".parquet":
         pq.write_table(table, out)

@@ -107,7 +107,7 @@ def load_run(workspace: Workspace, run_id: str | None = None) -> RunManifest:
         raise WorkspaceError("workspace.no_run", path=str(workspace.root))
     folder = workspace.runs_dir / run_id
     if not (folder / MANIFEST).is_file():
-        raise NotFoundError(kind="run", name=run_id)
+        raise NotFoundError("not_found.run", name=run_id)
     return _read_manifest(folder)
 
 
@@ -121,5 +121,5 @@ def read_run_table(workspace: Workspace, run_id: str, name: str) -> pa.Table:
     """One table of a run (e.g. ``summary``)."""
     path = workspace.runs_dir / run_id / f"{name}.parquet"
     if not path.is_file():
-        raise NotFoundError(kind="table", name=f"{run_id}/{name}")
+        raise NotFoundError("not_found.table", name=f"{run_id}/{name}")
     return pq.read_table(path)
