@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
+from scipy import special, stats
 
 from customer_value.models._base import (
     BaseModel,
@@ -163,6 +163,26 @@ def rate_terms(r: float, alpha: float, data: Triples) -> tuple[np.ndarray, float
     d_r = dot(wx, special.digamma(r + ux) - special.digamma(r) + np.log(alpha))
     d_alpha = wx.sum() * r / alpha
     return per_x, d_r, d_alpha
+
+
+def nbd_counts(model: PurchaseModel, t: object, n: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Whole counts ``n`` (broadcast against the horizons ``t``) for the count probabilities.
+
+    Shared by the BG/NBD and MBG/NBD ``probability_of_n_purchases``: ``N(t)`` is the negative
+    binomial count of an always-active customer (purchase rate Gamma(r, α)).
+
+    Returns
+    -------
+    count, pmf, reached
+        ``n`` rounded down, NB(n; r, α/(α+t)) = P(N(t) = n), and P(N(t) ≥ n) (1 for ``n = 0``).
+    """
+    check_is_fitted(model)
+    horizon, count = np.broadcast_arrays(as_horizon(t), as_horizon(n, "n"))
+    count = np.floor(count)
+    r, alpha = model._theta()[:2]
+    p = alpha / (alpha + horizon)
+    reached = np.where(count > 0, stats.nbinom.sf(count - 1.0, r, p), 1.0)
+    return count, stats.nbinom.pmf(count, r, p), reached
 
 
 def branch_terms(

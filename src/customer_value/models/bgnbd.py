@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
-from customer_value.models._base import as_horizon, check_is_fitted, dot, finite_or_raise, scalar_or_array
+from customer_value.models._base import dot, finite_or_raise, scalar_or_array
 from customer_value.models._data import Triples
-from customer_value.models._purchase import PurchaseModel, branch_terms, rate_scale, rate_terms
+from customer_value.models._purchase import PurchaseModel, branch_terms, nbd_counts, rate_scale, rate_terms
 from customer_value.models._special import hyp2f1
 
 __all__ = ["BetaGeoModel", "expected_factor"]
@@ -151,14 +151,12 @@ class BetaGeoModel(PurchaseModel):
         n
             Whole number of purchases (scalar or array, broadcast against ``t``).
         """
-        check_is_fitted(self)
-        horizon, count = np.broadcast_arrays(as_horizon(t), as_horizon(n, "n"))
-        count = np.floor(count)
-        r, alpha, a, b = self._theta()
-        p = alpha / (alpha + horizon)
+        count, pmf, reached = nbd_counts(self, t, n)
+        _, _, a, b = self._theta()
         log_beta_ab = special.betaln(a, b)
-        alive = np.exp(special.betaln(a, b + count) - log_beta_ab) * stats.nbinom.pmf(count, r, p)
+        alive = np.exp(special.betaln(a, b + count) - log_beta_ab) * pmf
         repeat = count > 0
         dead_weight = np.exp(special.betaln(a + 1.0, np.where(repeat, b + count - 1.0, b)) - log_beta_ab)
-        dead = np.where(repeat, dead_weight * stats.nbinom.sf(count - 1.0, r, p), 0.0)
-        return scalar_or_array(finite_or_raise(self._name, np.clip(alive + dead, 0.0, 1.0), "probability_of_n_purchases"))
+        dead = np.where(repeat, dead_weight * reached, 0.0)
+        values = np.clip(alive + dead, 0.0, 1.0)
+        return scalar_or_array(finite_or_raise(self._name, values, "probability_of_n_purchases"))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
-from customer_value.models._base import as_horizon, check_is_fitted, dot, finite_or_raise, scalar_or_array
+from customer_value.models._base import dot, finite_or_raise, scalar_or_array
 from customer_value.models._data import Triples
-from customer_value.models._purchase import PurchaseModel, branch_terms, rate_scale, rate_terms
+from customer_value.models._purchase import PurchaseModel, branch_terms, nbd_counts, rate_scale, rate_terms
 from customer_value.models.bgnbd import expected_factor
 
 __all__ = ["ModifiedBetaGeoModel"]
@@ -116,14 +116,10 @@ class ModifiedBetaGeoModel(PurchaseModel):
         n
             Whole number of purchases (scalar or array, broadcast against ``t``).
         """
-        check_is_fitted(self)
-        horizon, count = np.broadcast_arrays(as_horizon(t), as_horizon(n, "n"))
-        count = np.floor(count)
-        r, alpha, a, b = self._theta()
-        p = alpha / (alpha + horizon)
+        count, pmf, reached = nbd_counts(self, t, n)
+        _, _, a, b = self._theta()
         log_beta_ab = special.betaln(a, b)
-        alive = np.exp(special.betaln(a, b + count + 1.0) - log_beta_ab) * stats.nbinom.pmf(count, r, p)
-        reached = np.where(count > 0, stats.nbinom.sf(count - 1.0, r, p), 1.0)
+        alive = np.exp(special.betaln(a, b + count + 1.0) - log_beta_ab) * pmf
         dead = np.exp(special.betaln(a + 1.0, b + count) - log_beta_ab) * reached
         values = np.clip(alive + dead, 0.0, 1.0)
         return scalar_or_array(finite_or_raise(self._name, values, "probability_of_n_purchases"))
