@@ -37,6 +37,16 @@ def _ages(n_customers: int, T: object, round_to_days: bool, time_unit: str) -> t
     return ages, days
 
 
+def _customers(
+    n_customers: int, r: float, alpha: float, T: object, seed: int, round_to_days: bool, time_unit: str
+) -> tuple[np.random.Generator, np.ndarray, float, np.ndarray]:
+    """The random stream, ages, days per time unit and Gamma(r, α) purchase rates of the customers."""
+    rng = np.random.default_rng(seed)
+    ages, days = _ages(n_customers, T, round_to_days, time_unit)
+    rate = rng.gamma(r, 1.0 / alpha, n_customers)
+    return rng, ages, days, np.maximum(rate, 1e-300)
+
+
 def _purchases(
     rng: np.random.Generator,
     rate: np.ndarray,
@@ -109,11 +119,9 @@ def simulate_bgnbd(
     -------
     A frame with ``frequency``, ``recency`` and ``T`` per customer.
     """
-    rng = np.random.default_rng(seed)
-    ages, days = _ages(n_customers, T, round_to_days, time_unit)
-    rate = rng.gamma(r, 1.0 / alpha, n_customers)
+    rng, ages, days, rate = _customers(n_customers, r, alpha, T, seed, round_to_days, time_unit)
     drop = rng.beta(a, b, n_customers)
-    return _purchases(rng, np.maximum(rate, 1e-300), ages, ages, drop, days, round_to_days)
+    return _purchases(rng, rate, ages, ages, drop, days, round_to_days)
 
 
 def simulate_mbgnbd(
@@ -132,12 +140,10 @@ def simulate_mbgnbd(
 
     Parameters and result as :func:`simulate_bgnbd`.
     """
-    rng = np.random.default_rng(seed)
-    ages, days = _ages(n_customers, T, round_to_days, time_unit)
-    rate = rng.gamma(r, 1.0 / alpha, n_customers)
+    rng, ages, days, rate = _customers(n_customers, r, alpha, T, seed, round_to_days, time_unit)
     drop = rng.beta(a, b, n_customers)
     limit = np.where(rng.random(n_customers) < drop, 0.0, ages)
-    return _purchases(rng, np.maximum(rate, 1e-300), limit, ages, drop, days, round_to_days)
+    return _purchases(rng, rate, limit, ages, drop, days, round_to_days)
 
 
 def simulate_pareto_nbd(
@@ -157,11 +163,9 @@ def simulate_pareto_nbd(
     Parameters and result as :func:`simulate_bgnbd`, with ``s, beta`` the dropout-rate
     heterogeneity.
     """
-    rng = np.random.default_rng(seed)
-    ages, days = _ages(n_customers, T, round_to_days, time_unit)
-    rate = rng.gamma(r, 1.0 / alpha, n_customers)
+    rng, ages, days, rate = _customers(n_customers, r, alpha, T, seed, round_to_days, time_unit)
     death = rng.exponential(1.0, n_customers) / np.maximum(rng.gamma(s, 1.0 / beta, n_customers), 1e-300)
-    return _purchases(rng, np.maximum(rate, 1e-300), np.minimum(death, ages), ages, None, days, round_to_days)
+    return _purchases(rng, rate, np.minimum(death, ages), ages, None, days, round_to_days)
 
 
 def simulate_gamma_gamma(frequency: object, *, p: float, q: float, v: float, seed: int = 0) -> np.ndarray:
