@@ -138,8 +138,6 @@ def test_partial_refunds_are_netted(shop):
     assert shop["quality"]["flagged_reasons"].get("status.unknown_status", 0) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="line-item rows after an order's first row are rejected as "
-                                       "'amount missing'; their products are lost")
 def test_line_item_rows_are_not_rejected(shop):
     q = shop["quality"]
     assert q["rows_quarantined"] == 0, q["quarantine_reasons"]

@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from customer_value.config import QualityConfig
 from customer_value.ingest import REQUIRED
 from customer_value.pipeline.fields import field_kind
+from customer_value.pipeline.lines import fill_continuation_rows
 from customer_value.quality import (
     classify_status,
     normalise_emails,
@@ -178,6 +179,9 @@ def clean_table(
         if rule:
             rules[name] = rule
 
+    continued = np.zeros(n, dtype=bool)
+    if table == "orders" and "order_id" in columns:
+        continued = fill_continuation_rows(columns, errors, amount_from_lines=amount_rule == "quantity_x_unit_price")
     required = [c for c in REQUIRED[table] if c in columns]
     if amount_rule == "quantity_x_unit_price":
         required = [c for c in required if c != "amount"] + ["quantity", "unit_price"]
@@ -191,6 +195,8 @@ def clean_table(
 
     flagged_field = np.full(n, None, dtype=object)
     flagged_reason = np.full(n, None, dtype=object)
+    flagged_field[continued & ~rejected] = "order_id"
+    flagged_reason[continued & ~rejected] = "order_continuation"
     optional = [c for c in errors if c not in required]
     for column in optional:
         reason = errors[column]
