@@ -33,6 +33,35 @@ def text(values: pd.Series, missing: str = "") -> list[str]:
     return [missing if pd.isna(v) else str(v) for v in values]
 
 
+def write_csv(
+    frame: pd.DataFrame,
+    out: Path,
+    table: str,
+    columns: dict[str, str],
+    *,
+    encoding: str,
+    lineterminator: str = "\n",
+    **extra: Any,
+) -> tuple[Path, dict[str, Any]]:
+    """Write ``frame`` to ``<table>.csv`` in ``out``; return the path and its manifest entry.
+
+    The entry holds the table, format, encoding, delimiter, row count and ``columns``, then
+    ``extra`` (dirt counts, value labels…) in the order given.
+    """
+    path = out / f"{table}.csv"
+    frame.to_csv(path, index=False, encoding=encoding, lineterminator=lineterminator)
+    entry = {
+        "table": table,
+        "format": "csv",
+        "encoding": encoding,
+        "delimiter": ",",
+        "rows": len(frame),
+        "columns": columns,
+        **extra,
+    }
+    return path, entry
+
+
 # -- customers ---------------------------------------------------------------------------------
 
 
@@ -92,17 +121,15 @@ def write_customers(rng: np.random.Generator, data: CRMData, out: Path) -> tuple
             columns["reference_account"]: [yes_no[bool(v)] for v in records["reference_account"]],
         }
     ).sort_values(columns["customer_id"], kind="stable")
-    path = out / "customers.csv"
-    frame.to_csv(path, index=False, encoding="gbk", lineterminator="\r\n")
     ids = records["customer_id"].to_numpy()
-    entry = {
-        "table": "customers",
-        "format": "csv",
-        "encoding": "gbk",
-        "delimiter": ",",
-        "rows": n,
-        "columns": columns,
-        "dirt": {
+    return write_csv(
+        frame,
+        out,
+        "customers",
+        columns,
+        encoding="gbk",
+        lineterminator="\r\n",
+        dirt={
             "duplicate_customers": len(dup),
             "bad_phones": len(bad_phone),
             "bad_phone_kinds": dict(sorted(kinds.items())),
@@ -110,9 +137,8 @@ def write_customers(rng: np.random.Generator, data: CRMData, out: Path) -> tuple
             "missing_industry": int(industry_missing.sum()),
             "signup_formats": {f: int((style == f).sum()) for f in formats},
         },
-        "ids": {"bad_phones": ids[bad_phone].tolist(), "invalid_emails": ids[bad_email].tolist()},
-    }
-    return path, entry
+        ids={"bad_phones": ids[bad_phone].tolist(), "invalid_emails": ids[bad_email].tolist()},
+    )
 
 
 # -- activity ----------------------------------------------------------------------------------
@@ -164,23 +190,19 @@ def write_tickets(rng: np.random.Generator, data: CRMData, out: Path) -> tuple[P
             headers["satisfaction"]: text(tickets["satisfaction"]),
         }
     )
-    path = out / "tickets.csv"
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-    entry = {
-        "table": "tickets",
-        "format": "csv",
-        "encoding": "utf-8",
-        "delimiter": ",",
-        "rows": len(frame),
-        "columns": headers,
-        "datetime_precision": "minute",
-        "dirt": {
+    return write_csv(
+        frame,
+        out,
+        "tickets",
+        headers,
+        encoding="utf-8",
+        datetime_precision="minute",
+        dirt={
             "multiline_texts": int(tickets["text"].str.contains("\n").sum()),
             "unresolved": int(tickets["resolved_at"].isna().sum()),
             "unrated": int(tickets["satisfaction"].isna().sum()),
         },
-    }
-    return path, entry
+    )
 
 
 def write_surveys(rng: np.random.Generator, data: CRMData, out: Path) -> tuple[Path, dict[str, Any]]:
@@ -216,18 +238,7 @@ def write_surveys(rng: np.random.Generator, data: CRMData, out: Path) -> tuple[P
 def write_referrals(rng: np.random.Generator, data: CRMData, out: Path) -> tuple[Path, dict[str, Any]]:
     """Plain UTF-8 CSV with canonical headers."""
     frame = data.referrals.assign(referred_at=data.referrals["referred_at"].dt.strftime("%Y-%m-%d %H:%M:%S"))
-    path = out / "referrals.csv"
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-    entry = {
-        "table": "referrals",
-        "format": "csv",
-        "encoding": "utf-8",
-        "delimiter": ",",
-        "rows": len(frame),
-        "columns": EXPORT_HEADERS["referrals"],
-        "dirt": {},
-    }
-    return path, entry
+    return write_csv(frame, out, "referrals", EXPORT_HEADERS["referrals"], encoding="utf-8", dirt={})
 
 
 def write_opportunities(rng: np.random.Generator, data: CRMData, out: Path) -> tuple[Path, dict[str, Any]]:
@@ -251,19 +262,9 @@ def write_opportunities(rng: np.random.Generator, data: CRMData, out: Path) -> t
             headers["negotiation_at"]: opp["negotiation_at"].dt.strftime(second).fillna(""),
         }
     )
-    path = out / "opportunities.csv"
-    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
-    entry = {
-        "table": "opportunities",
-        "format": "csv",
-        "encoding": "utf-8-sig",
-        "delimiter": ",",
-        "rows": len(frame),
-        "columns": headers,
-        "value_labels": OPPORTUNITY_LABELS,
-        "dirt": {},
-    }
-    return path, entry
+    return write_csv(
+        frame, out, "opportunities", headers, encoding="utf-8-sig", value_labels=OPPORTUNITY_LABELS, dirt={}
+    )
 
 
 def write_marketing_spend(rng: np.random.Generator, data: CRMData, out: Path) -> tuple[Path, dict[str, Any]]:
@@ -281,15 +282,4 @@ def write_marketing_spend(rng: np.random.Generator, data: CRMData, out: Path) ->
             headers["clicks"]: text(spend["clicks"]),
         }
     )
-    path = out / "marketing_spend.csv"
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-    entry = {
-        "table": "marketing_spend",
-        "format": "csv",
-        "encoding": "utf-8",
-        "delimiter": ",",
-        "rows": len(frame),
-        "columns": headers,
-        "dirt": {},
-    }
-    return path, entry
+    return write_csv(frame, out, "marketing_spend", headers, encoding="utf-8", dirt={})
