@@ -13,21 +13,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from customer_value.config import TABLES
 from customer_value.errors import ConfigError
 from customer_value.sample import _engagement, _orders, _people, _sales
 from customer_value.sample._behaviour import draw_behaviour, label_segments
 from customer_value.sample._calendar import DayCurve, day_range, shopping_weights, to_seconds
-
-TABLES = (
-    "customers",
-    "orders",
-    "interactions",
-    "tickets",
-    "surveys",
-    "referrals",
-    "opportunities",
-    "marketing_spend",
-)
 
 
 @dataclass(frozen=True, eq=False)
