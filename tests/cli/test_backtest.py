@@ -4,36 +4,14 @@ import json
 import re
 
 import pytest
-from typer.testing import CliRunner
-
-from customer_value.cli.main import app
 from customer_value.sample import write_cdnow_csv
+from tests.cli.helpers import cva, ok, user_error
 from tests.factories import make_orders, workspace_with_orders
 
-runner = CliRunner()
 MODEL_KEYS = {"fitted", "params", "standard_errors", "log_likelihood", "predicted_total", "actual_total", "mae",
               "rmse", "beats_baseline", "warnings", "error"}
 TOP_KEYS = {"calibration_end", "holdout_end", "holdout_days", "holdout_length", "time_unit", "customers",
             "repeat_buyers", "best_model", "models", "baseline", "calibration_table", "spend"}
-
-
-def cva(*args):
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-
-
-def _ok(result):
-    assert result.exit_code == 0, result.output + result.stderr
-    return result
-
-
-def _user_error(result, *fragments):
-    assert result.exit_code == 2, result.output + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-    assert "Traceback" not in result.output + result.stderr
-    return lines[0]
 
 
 @pytest.fixture(scope="module")
@@ -41,18 +19,18 @@ def cdnow(tmp_path_factory):
     """A workspace with the CDNOW transactions ingested through the CLI, models in weeks."""
     root = tmp_path_factory.mktemp("backtest")
     workspace = root / "ws"
-    _ok(cva("init", workspace))
+    ok(cva("init", workspace))
     config = workspace / "cva.yaml"
     text = config.read_text(encoding="utf-8")
     config.write_text(re.sub(r"time_unit: \w+", "time_unit: weeks", text), encoding="utf-8")
-    _ok(cva("ingest", write_cdnow_csv(root / "cdnow.csv"), "--table", "orders", "-w", workspace, "--json"))
+    ok(cva("ingest", write_cdnow_csv(root / "cdnow.csv"), "--table", "orders", "-w", workspace, "--json"))
     return workspace
 
 
 def test_cdnow_acceptance(cdnow):
     """BG/NBD beats the naive baseline and recovers the published parameters (weeks)."""
-    report = json.loads(_ok(cva("backtest", "-w", cdnow, "--calibration-end", "1997-09-30",
-                                "--holdout-end", "1998-06-30", "--json")).stdout)
+    report = json.loads(ok(cva("backtest", "-w", cdnow, "--calibration-end", "1997-09-30",
+                               "--holdout-end", "1998-06-30", "--json")).stdout)
     assert TOP_KEYS <= set(report)
     assert (report["calibration_end"], report["holdout_end"], report["time_unit"]) == (
         "1997-09-30", "1998-06-30", "weeks")
@@ -79,7 +57,7 @@ def test_cdnow_acceptance(cdnow):
 
 
 def test_default_split_holds_out_the_last_third(cdnow):
-    report = json.loads(_ok(cva("backtest", "-w", cdnow, "--json")).stdout)
+    report = json.loads(ok(cva("backtest", "-w", cdnow, "--json")).stdout)
     assert (report["calibration_end"], report["holdout_end"]) == ("1997-12-30", "1998-06-30")
 
 
@@ -88,7 +66,7 @@ def test_default_split_holds_out_the_last_third(cdnow):
     ("zh", ["回测：校准期至 1997-09-30", "朴素基准", "每个客户的平均绝对误差", "Gamma-Gamma 参数"]),
 ])
 def test_human_output_in_both_languages(cdnow, lang, fragments):
-    result = _ok(cva("backtest", "-w", cdnow, "--calibration-end", "1997-09-30", "--lang", lang))
+    result = ok(cva("backtest", "-w", cdnow, "--calibration-end", "1997-09-30", "--lang", lang))
     for fragment in fragments:
         assert fragment in result.stdout
 
@@ -103,23 +81,23 @@ def test_human_output_in_both_languages(cdnow, lang, fragments):
     (["--calibration-end", "1998-07-15"], "en", "The holdout end 1998-06-30 must be after"),
 ])
 def test_bad_dates_are_one_line_errors(cdnow, args, lang, fragment):
-    line = _user_error(cva("backtest", "-w", cdnow, *args, "--lang", lang), fragment)
+    line = user_error(cva("backtest", "-w", cdnow, *args, "--lang", lang), fragment)
     assert line.startswith("错误" if lang == "zh" else "Error")
 
 
 def test_a_workspace_without_orders(tmp_path):
-    _ok(cva("init", tmp_path / "ws"))
-    _user_error(cva("backtest", "-w", tmp_path / "ws"), "no orders")
+    ok(cva("init", tmp_path / "ws"))
+    user_error(cva("backtest", "-w", tmp_path / "ws"), "no orders")
 
 
 def test_keys_stay_when_no_model_can_be_fitted(tmp_path):
     orders = make_orders(40, seed=2).drop_duplicates("customer_id")  # nobody buys twice
     workspace = workspace_with_orders(tmp_path / "ws", orders)
-    report = json.loads(_ok(cva("backtest", "-w", workspace.root, "--json")).stdout)
+    report = json.loads(ok(cva("backtest", "-w", workspace.root, "--json")).stdout)
     assert TOP_KEYS <= set(report) and report["best_model"] is None
     for model in report["models"].values():
         assert set(model) == MODEL_KEYS and not model["fitted"] and model["error"]["key"]
         assert model["params"] is None and model["mae"] is None
     assert not report["spend"]["fitted"] and report["spend"]["predicted_revenue"] is None
-    human = _ok(cva("backtest", "-w", workspace.root, "--lang", "zh"))
+    human = ok(cva("backtest", "-w", workspace.root, "--lang", "zh"))
     assert "未能拟合" in human.stdout

@@ -6,56 +6,33 @@ import json
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from typer.testing import CliRunner
-
-from customer_value.cli.main import app
-
-runner = CliRunner()
-
-
-def cva(*args):
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-
-
-def _ok(result):
-    assert result.exit_code == 0, result.output + result.stderr
-    return result
-
-
-def _user_error(result, *fragments):
-    assert result.exit_code == 2, result.output + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-    assert "Traceback" not in result.output + result.stderr
-    return lines[0]
+from tests.cli.helpers import cva, ok, user_error
 
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
     """A workspace with the sample ingested and one run, through the CLI."""
     root = tmp_path_factory.mktemp("cli") / "shop"
-    _ok(cva("init", root, "--sample"))
-    _ok(cva("ingest", "-w", root, "--json"))
-    _ok(cva("run", "-w", root, "--json"))
+    ok(cva("init", root, "--sample"))
+    ok(cva("ingest", "-w", root, "--json"))
+    ok(cva("run", "-w", root, "--json"))
     return root
 
 
 def test_init_writes_a_commented_config(tmp_path):
-    result = _ok(cva("init", tmp_path / "ws", "--lang", "zh"))
+    result = ok(cva("init", tmp_path / "ws", "--lang", "zh"))
     assert "已在" in result.output
     text = (tmp_path / "ws" / "cva.yaml").read_text(encoding="utf-8")
     assert "language: zh" in text and "# " in text
 
 
 def test_init_twice_is_an_error(tmp_path):
-    _ok(cva("init", tmp_path / "ws"))
-    _user_error(cva("init", tmp_path / "ws"), "already holds a workspace")
+    ok(cva("init", tmp_path / "ws"))
+    user_error(cva("init", tmp_path / "ws"), "already holds a workspace")
 
 
 def test_quality_json_has_the_documented_keys(workspace):
-    report = json.loads(_ok(cva("quality", "-w", workspace, "--json")).stdout)
+    report = json.loads(ok(cva("quality", "-w", workspace, "--json")).stdout)
     orders = report["tables"]["orders"]
     for key in ("rows_in", "rows_kept", "rows_quarantined", "exact_duplicates", "merged_duplicates",
                 "quarantine_reasons", "completeness"):
@@ -65,43 +42,43 @@ def test_quality_json_has_the_documented_keys(workspace):
 
 
 def test_quality_in_chinese_states_missing_shares(workspace):
-    result = _ok(cva("quality", "-w", workspace, "--lang", "zh"))
+    result = ok(cva("quality", "-w", workspace, "--lang", "zh"))
     assert "数据质量" in result.stdout and "缺失" in result.stdout
 
 
 def test_runs_and_customers(workspace):
-    runs = json.loads(_ok(cva("runs", "-w", workspace, "--json")).stdout)
+    runs = json.loads(ok(cva("runs", "-w", workspace, "--json")).stdout)
     assert len(runs) == 1 and runs[0]["current"]
-    top = json.loads(_ok(cva("customers", "-w", workspace, "--top", "5", "--json")).stdout)
+    top = json.loads(ok(cva("customers", "-w", workspace, "--top", "5", "--json")).stdout)
     assert len(top) == 5
     assert [c["net_revenue"] for c in top] == sorted((c["net_revenue"] for c in top), reverse=True)
-    champions = json.loads(_ok(cva("customers", "-w", workspace, "--segment", "champions", "--json")).stdout)
+    champions = json.loads(ok(cva("customers", "-w", workspace, "--segment", "champions", "--json")).stdout)
     assert champions and {c["rfm_segment"] for c in champions} == {"champions"}
 
 
 def test_unknown_segment_lists_the_known_ones(workspace):
-    _user_error(cva("customers", "-w", workspace, "--segment", "vip"), "champions")
+    user_error(cva("customers", "-w", workspace, "--segment", "vip"), "champions")
 
 
 def test_customer_by_an_old_duplicate_id(workspace):
     mapping = pd.read_parquet(workspace / "data" / "customer_map.parquet")
     merged = mapping[mapping.source_id != mapping.customer_id].iloc[0]
-    record = json.loads(_ok(cva("customer", merged.source_id, "-w", workspace, "--json")).stdout)
+    record = json.loads(ok(cva("customer", merged.source_id, "-w", workspace, "--json")).stdout)
     assert record["customer_id"] == merged.customer_id
     assert merged.source_id in record["profile"]["source_ids"]
-    human = _ok(cva("customer", merged.source_id, "-w", workspace, "--lang", "zh"))
+    human = ok(cva("customer", merged.source_id, "-w", workspace, "--lang", "zh"))
     assert "重复录入" in human.stdout
 
 
 def test_unknown_customer(workspace):
-    _user_error(cva("customer", "NOPE-1", "-w", workspace), "NOPE-1")
+    user_error(cva("customer", "NOPE-1", "-w", workspace), "NOPE-1")
 
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx", "parquet"])
 @pytest.mark.parametrize("table", ["customers", "orders", "quarantine", "customer_map", "summary"])
 def test_export_every_table_in_every_format(workspace, tmp_path, table, suffix):
     out = tmp_path / f"{table}.{suffix}"
-    result = json.loads(_ok(cva("export", table, "--out", out, "-w", workspace, "--json")).stdout)
+    result = json.loads(ok(cva("export", table, "--out", out, "-w", workspace, "--json")).stdout)
     reader = {"csv": pd.read_csv, "xlsx": pd.read_excel, "parquet": pd.read_parquet}[suffix]
     frame = reader(out)
     assert len(frame) == result["rows"] > 0
@@ -117,7 +94,7 @@ def test_export_every_table_in_every_format(workspace, tmp_path, table, suffix):
 
 
 def test_export_rejects_an_unknown_format(workspace, tmp_path):
-    _user_error(cva("export", "orders", "--out", tmp_path / "o.txt", "-w", workspace), ".csv")
+    user_error(cva("export", "orders", "--out", tmp_path / "o.txt", "-w", workspace), ".csv")
 
 
 def test_ingest_from_postgresql(postgres_url, tmp_path):
@@ -131,24 +108,24 @@ def test_ingest_from_postgresql(postgres_url, tmp_path):
             "('2','A','2024-04-05 10:00',99.00,'已取消'),('3',NULL,'2024-04-06 10:00',10,'已完成'),"
             "('4','B','2024-05-01 09:00',-20.00,'退款')"))
     root = tmp_path / "ws"
-    _ok(cva("init", root))
+    ok(cva("init", root))
     query = "SELECT * FROM cli_orders ORDER BY 订单号"
-    result = json.loads(_ok(cva("ingest", "--sql", postgres_url, "--query", query, "--table", "orders", "-w", root,
-                                "--json")).stdout)[0]
-    assert (result["rows_in"], result["rows_kept"], result["rows_quarantined"]) == (4, 3, 1)
-    again = json.loads(_ok(cva("ingest", "--sql", postgres_url, "--query", query, "--table", "orders", "-w", root,
+    result = json.loads(ok(cva("ingest", "--sql", postgres_url, "--query", query, "--table", "orders", "-w", root,
                                "--json")).stdout)[0]
+    assert (result["rows_in"], result["rows_kept"], result["rows_quarantined"]) == (4, 3, 1)
+    again = json.loads(ok(cva("ingest", "--sql", postgres_url, "--query", query, "--table", "orders", "-w", root,
+                              "--json")).stdout)[0]
     assert again["skipped"]
     exported = tmp_path / "o.csv"
-    _ok(cva("export", "orders", "--out", exported, "-w", root))
+    ok(cva("export", "orders", "--out", exported, "-w", root))
     statuses = pd.read_csv(exported, dtype={"order_id": str}).set_index("order_id")["status"].to_dict()
     assert statuses == {"1": "completed", "2": "cancelled", "4": "refund"}
 
 
 def test_unreachable_database_is_one_line_without_password(tmp_path):
     root = tmp_path / "ws"
-    _ok(cva("init", root))
-    line = _user_error(
+    ok(cva("init", root))
+    line = user_error(
         cva("ingest", "--sql", "postgresql+psycopg://u:s3cret@127.0.0.1:1/x", "--query", "SELECT 1", "--table",
             "orders", "-w", root),
         "127.0.0.1",
@@ -168,37 +145,37 @@ def test_unreachable_database_is_one_line_without_password(tmp_path):
 )
 def test_bad_files_give_one_line_and_no_state(tmp_path, name, content, fragment):
     root = tmp_path / "ws"
-    _ok(cva("init", root))
+    ok(cva("init", root))
     path = tmp_path / name
     if content is not None:
         path.write_bytes(content)
-    _user_error(cva("ingest", path, "--table", "orders", "-w", root), fragment)
+    user_error(cva("ingest", path, "--table", "orders", "-w", root), fragment)
     assert not (root / "data" / "batches").exists()
 
 
 def test_a_directory_and_a_wrong_table(tmp_path):
     root = tmp_path / "ws"
-    _ok(cva("init", root))
-    _user_error(cva("ingest", tmp_path, "--table", "orders", "-w", root), str(tmp_path))
+    ok(cva("init", root))
+    user_error(cva("ingest", tmp_path, "--table", "orders", "-w", root), str(tmp_path))
     csv = tmp_path / "o.csv"
     csv.write_text("customer_id,ordered_at,amount\nA,2024-01-01,1\n", encoding="utf-8")
-    _user_error(cva("ingest", csv, "--table", "sales", "-w", root), "sales")
+    user_error(cva("ingest", csv, "--table", "sales", "-w", root), "sales")
 
 
 def test_malformed_config_and_missing_workspace(tmp_path):
     root = tmp_path / "ws"
-    _ok(cva("init", root))
+    ok(cva("init", root))
     (root / "cva.yaml").write_text("rfm: {bins: [\n", encoding="utf-8")
-    _user_error(cva("runs", "-w", root), "cva.yaml")
-    _user_error(cva("runs", "-w", tmp_path / "nowhere"), "cva init")
+    user_error(cva("runs", "-w", root), "cva.yaml")
+    user_error(cva("runs", "-w", tmp_path / "nowhere"), "cva init")
 
 
 def test_run_before_any_ingest_and_bad_as_of(tmp_path):
     root = tmp_path / "ws"
-    _ok(cva("init", root))
-    _user_error(cva("run", "-w", root), "cva ingest")
-    _user_error(cva("run", "--as-of", "30/06/2025", "-w", root), "--as-of")
+    ok(cva("init", root))
+    user_error(cva("run", "-w", root), "cva ingest")
+    user_error(cva("run", "--as-of", "30/06/2025", "-w", root), "--as-of")
 
 
 def test_errors_speak_chinese(tmp_path):
-    _user_error(cva("runs", "-w", tmp_path / "nowhere", "--lang", "zh"), "不是工作区")
+    user_error(cva("runs", "-w", tmp_path / "nowhere", "--lang", "zh"), "不是工作区")
