@@ -111,8 +111,6 @@ def test_order_times_stay_in_the_shops_local_time(shop):
             assert got[email]["first_order_at"] == local, email
 
 
-@pytest.mark.xfail(strict=True, reason="a 'refunded' Shopify order becomes a negative row: the sale vanishes "
-                                       "and the refund is subtracted, so net = -Total instead of 0")
 def test_a_fully_refunded_order_nets_to_zero(shop):
     expected = _expected(shop["rows"])
     got = shop["customers"]

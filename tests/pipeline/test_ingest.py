@@ -98,6 +98,22 @@ def test_another_file_adds_an_overlap_is_a_duplicate_and_replace_replaces(tmp_pa
     assert len(list_batches(workspace, "orders")) == 1
 
 
+def test_refunds_on_the_order_row_and_in_a_later_file(tmp_path):
+    workspace = init_workspace(tmp_path / "ws")
+    settings = workspace.settings()
+    orders = _orders_csv(tmp_path / "orders.csv", [
+        ("1", "A", "2024/01/05", "100", "已完成"),
+        ("2", "A", "2024/01/09", "50", "已退款"),   # the order itself, refunded by the shop: a sale, reversed
+    ])
+    refunds = _orders_csv(tmp_path / "refunds.csv", [("1", "A", "2024/01/20", "20", "退款")])  # positive, for order 1
+    first = ingest_file(workspace, settings, orders, table="orders")
+    second = ingest_file(workspace, settings, refunds, table="orders")
+    assert first.record.flagged == {"status.refunded_order": 1}
+    assert second.record.flagged == {"amount.refund_negated": 1}
+    figures = quality_report(workspace, settings)["tables"]["orders"]["figures"]
+    assert (figures["orders"], figures["gross_revenue"], figures["refunds"], figures["net_revenue"]) == (2, 150, 70, 80)
+
+
 def test_semicolon_file_with_na_and_two_digit_years(tmp_path):
     workspace = init_workspace(tmp_path / "ws")
     path = tmp_path / "orders.csv"

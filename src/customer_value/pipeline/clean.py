@@ -16,6 +16,7 @@ So ``rows_in = rows_kept + rows_rejected + exact_duplicates`` for every source.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -135,6 +136,38 @@ def _raw_rows(raw: pa.Table, indices: np.ndarray) -> pa.Array:
     return con.execute("SELECT to_json(p)::VARCHAR FROM picked p").to_arrow_table().column(0).combine_chunks()
 
 
+def _order_level_refunds(
+    columns: dict[str, pa.Array], rejected: np.ndarray, has_sale: Callable[[list[str]], set[str]] | None
+) -> np.ndarray:
+    """Refund rows written with a positive amount whose order has no sale row anywhere.
+
+    Such a row is the order itself, marked refunded by the shop (Shopify ``refunded``, 退款成功 on
+    the order): the sale happened and was reversed. A positive refund row whose order does have a
+    sale row (here or stored) is a reversal written without its sign, and is negated instead.
+    """
+    status = np.asarray(columns["status"].to_pylist(), dtype=object)
+    amount = columns["amount"].to_numpy(zero_copy_only=False)
+    candidate = (status == "refund") & (np.nan_to_num(amount, nan=0.0) > 0) & ~rejected
+    if "order_id" not in columns or not candidate.any():
+        return np.zeros(len(status), dtype=bool)
+    order_ids = np.asarray(columns["order_id"].to_pylist(), dtype=object)
+    sold_here = set(order_ids[(status == "completed") & ~rejected])
+    asked = sorted({o for o in order_ids[candidate] if o is not None} - sold_here)
+    sold = sold_here | (has_sale(asked) if has_sale and asked else set())
+    return candidate & np.array([o not in sold for o in order_ids], dtype=bool)
+
+
+def _keep_as_refunded_sale(columns: dict[str, pa.Array], rows: np.ndarray) -> None:
+    """Make ``rows`` completed sales whose whole amount was refunded (``refunded_amount``)."""
+    mask = pa.array(rows)
+    columns["status"] = pc.if_else(mask, pa.scalar("completed"), columns["status"])
+    refunded = columns.get("refunded_amount")
+    whole = pc.if_else(mask, columns["amount"], pa.scalar(None, pa.float64()))
+    columns["refunded_amount"] = whole if refunded is None else pc.if_else(
+        pc.and_(mask, pc.is_null(refunded)), columns["amount"], refunded
+    )
+
+
 def _row_hashes(table: pa.Table) -> np.ndarray:
     columns = [c for c in table.column_names if c not in INTERNAL]
     con = duckdb.connect()
@@ -153,6 +186,7 @@ def clean_table(
     source: str,
     batch_id: str,
     existing_hashes: np.ndarray | None = None,
+    has_sale: Callable[[list[str]], set[str]] | None = None,
 ) -> CleanResult:
     """Clean ``mapped`` (the source with canonical column names).
 
@@ -166,6 +200,8 @@ def clean_table(
         ``quantity_x_unit_price`` when orders come as lines with quantity and unit price.
     existing_hashes
         Row hashes already stored for this table; equal rows count as exact duplicates.
+    has_sale
+        Of the given order ids, those with a completed row already stored (for refunds).
     """
     n = mapped.num_rows
     columns: dict[str, pa.Array] = {}
@@ -211,6 +247,11 @@ def clean_table(
         status_errors = np.asarray(status.errors.to_pylist(), dtype=object)
         hit = (flagged_field == None) & (status_errors != None) & ~rejected  # noqa: E711
         flagged_field[hit], flagged_reason[hit] = "status", status_errors[hit]
+        refunded_orders = _order_level_refunds(columns, rejected, has_sale)
+        if refunded_orders.any():
+            _keep_as_refunded_sale(columns, refunded_orders)
+            flagged_field[refunded_orders & (flagged_field == None)] = "status"  # noqa: E711
+            flagged_reason[refunded_orders & (flagged_reason == None)] = "refunded_order"  # noqa: E711
         amounts, changed = refund_amounts_negative(columns["amount"], columns["status"])
         columns["amount"] = amounts
         changed = np.asarray(changed.to_numpy(zero_copy_only=False), dtype=bool) & ~rejected

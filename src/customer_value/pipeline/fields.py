@@ -18,7 +18,7 @@ DATETIME_COLUMNS = frozenset(
         "period_end",
     }
 )
-AMOUNT_COLUMNS = frozenset({"amount", "unit_price", "cost", "margin", "spend"})
+AMOUNT_COLUMNS = frozenset({"amount", "unit_price", "cost", "margin", "spend", "refunded_amount"})
 NUMBER_COLUMNS = frozenset({"quantity", "nps", "ces", "csat", "satisfaction", "duration", "value"})
 ID_COLUMNS = frozenset(
     {"customer_id", "order_id", "referrer_id", "referred_id", "opportunity_id", "ticket_id", "product_id"}

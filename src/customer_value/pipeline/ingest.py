@@ -46,6 +46,21 @@ def _existing_hashes(workspace: Workspace, table: str) -> np.ndarray:
     return result.column(0).to_numpy()
 
 
+def _stored_sales(workspace: Workspace, order_ids: list[str]) -> set[str]:
+    """Of ``order_ids``, those with a completed row in the stored orders."""
+    files = table_files(workspace, "orders")
+    if not files:
+        return set()
+    names = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    con = duckdb.connect()
+    con.register("asked", pa.table({"order_id": pa.array(order_ids, pa.string())}))
+    rows = con.execute(
+        f"SELECT DISTINCT o.order_id FROM read_parquet([{names}], union_by_name = true) o "
+        "JOIN asked USING (order_id) WHERE o.status = 'completed'"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
 def ingest_raw(
     workspace: Workspace,
     settings: Settings,
@@ -77,6 +92,7 @@ def ingest_raw(
         source=raw.source,
         batch_id=batch_id,
         existing_hashes=None if replace else _existing_hashes(workspace, table),
+        has_sale=None if replace else lambda ids: _stored_sales(workspace, ids),
     )
     record = BatchRecord(
         batch_id=batch_id,

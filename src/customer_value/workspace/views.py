@@ -39,7 +39,9 @@ def connect(workspace: Workspace) -> ibis.BaseBackend:
     """An Ibis DuckDB backend with one view per stored table, ids resolved to master ids.
 
     Each view keeps ``_batch`` and ``_row`` (where a row came from); ``_batches`` gives each
-    batch its ingest ``position`` (oldest first).
+    batch its ingest ``position`` (oldest first). In ``orders``, a completed order with a
+    ``refunded_amount`` is followed by a derived reversal row (status ``refund``, amount =
+    −refunded amount), so every stage nets refunds the same way.
 
     Views: every canonical table that has data, ``customer_map`` (``source_id``, ``customer_id``,
     ``match_probability``) and ``quarantine`` (all tables).
@@ -84,7 +86,15 @@ def _create_resolved_view(con, table: str) -> None:
             select.append(f't."{column}"')
     if "customer_id" in id_columns:
         select.append("t.customer_id AS source_customer_id")
-    con.raw_sql(f"CREATE VIEW {table} AS SELECT {', '.join(select)} FROM _raw_{table} t {' '.join(joins)}")
+    body = f"SELECT {', '.join(select)} FROM _raw_{table} t {' '.join(joins)}"
+    if table == "orders" and "refunded_amount" in columns:
+        con.raw_sql(f"CREATE VIEW _orders_resolved AS {body}")
+        body = (
+            "SELECT * FROM _orders_resolved UNION ALL BY NAME "
+            "SELECT * REPLACE (-refunded_amount AS amount, 'refund' AS status, NULL::DOUBLE AS refunded_amount) "
+            "FROM _orders_resolved WHERE status = 'completed' AND refunded_amount > 0"
+        )
+    con.raw_sql(f"CREATE VIEW {table} AS {body}")
 
 
 def has_table(con: ibis.BaseBackend, table: str) -> bool:
