@@ -34,16 +34,29 @@ def make_orders(n_customers: int = 50, *, seed: int = 0, start: str = "2024-01-0
 def workspace_with_orders(root, orders: pd.DataFrame, *, batch_id: str = "b0") -> Workspace:
     """A workspace whose orders table holds ``orders`` as one stored batch."""
     workspace = init_workspace(root)
-    kept = pa.Table.from_pandas(orders, preserve_index=False)
+    add_batch(workspace, "orders", orders, batch_id=batch_id)
+    return workspace
+
+
+def add_batch(
+    workspace: Workspace,
+    table: str,
+    frame: pd.DataFrame,
+    *,
+    batch_id: str,
+    source: str = "factory",
+    ingested_at: dt.datetime = dt.datetime(2025, 1, 1),
+) -> None:
+    """Store ``frame`` as one clean batch of ``table`` (as ingest would), with nothing quarantined."""
+    kept = pa.Table.from_pandas(frame, preserve_index=False)
     n = kept.num_rows
     kept = kept.append_column("_row", pa.array(np.arange(1, n + 1), pa.int64()))
     kept = kept.append_column("_batch", pa.array([batch_id] * n))
     kept = kept.append_column("_row_hash", pa.array(np.arange(n), pa.uint64()))
     record = BatchRecord(
-        batch_id=batch_id, table="orders", source="factory", fingerprint=batch_id, format="parquet",
-        ingested_at=dt.datetime(2025, 1, 1).isoformat(), rows_in=n, rows_kept=n, rows_quarantined=0,
+        batch_id=batch_id, table=table, source=source, fingerprint=batch_id, format="parquet",
+        ingested_at=ingested_at.isoformat(), rows_in=n, rows_kept=n, rows_quarantined=0,
         exact_duplicates=0,
     )
     quarantine = pa.table({"table": pa.array([], pa.string())})
     write_batch(workspace, record, kept, quarantine)
-    return workspace

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
@@ -17,26 +16,10 @@ from customer_value.cli.main import app
 from customer_value.runs.execute import execute_run
 from customer_value.runs.results import run_summary
 from customer_value.runs.snapshot import load_run
-from customer_value.workspace.store import BatchRecord, write_batch
-from tests.factories import make_orders, workspace_with_orders
+from tests.factories import add_batch, make_orders, workspace_with_orders
 
 COLUMNS_DOC = Path(__file__).parents[2] / "docs" / "columns.md"
 OWNERS = ("王芳", "Li Lei")
-
-
-def add_table(workspace, table: str, frame: pd.DataFrame, batch_id: str) -> None:
-    """Store ``frame`` as one clean batch of ``table`` (as ingest would)."""
-    kept = pa.Table.from_pandas(frame, preserve_index=False)
-    n = kept.num_rows
-    kept = kept.append_column("_row", pa.array(np.arange(1, n + 1), pa.int64()))
-    kept = kept.append_column("_batch", pa.array([batch_id] * n))
-    kept = kept.append_column("_row_hash", pa.array(np.arange(n), pa.uint64()))
-    record = BatchRecord(
-        batch_id=batch_id, table=table, source="test", fingerprint=batch_id, format="parquet",
-        ingested_at=dt.datetime(2025, 1, 1, 1).isoformat(), rows_in=n, rows_kept=n, rows_quarantined=0,
-        exact_duplicates=0,
-    )
-    write_batch(workspace, record, kept, pa.table({"table": pa.array([], pa.string())}))
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +37,7 @@ def workspace(tmp_path_factory):
             "reference_account": ["是" if i % 7 == 0 else "否" for i in range(len(ids))],
         }
     )
-    add_table(ws, "customers", customers, "c0")
+    add_batch(ws, "customers", customers, batch_id="c0", source="test", ingested_at=dt.datetime(2025, 1, 1, 1))
     ws.config_path.write_text(
         ws.config_path.read_text(encoding="utf-8").replace(
             "  strategic_fields: []", "  strategic_fields: [reference_account]"
