@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from importlib import resources
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from customer_value.sample import cdnow_transactions_path, read_cdnow_transactions
 from customer_value.workspace import Workspace, init_workspace
 from customer_value.workspace.store import BatchRecord, write_batch
+
+ORDER_COLUMNS = ["customer_id", "order_id", "ordered_at", "amount", "status"]
 
 
 def make_orders(n_customers: int = 50, *, seed: int = 0, start: str = "2024-01-01", days: int = 365) -> pd.DataFrame:
@@ -28,7 +32,33 @@ def make_orders(n_customers: int = 50, *, seed: int = 0, start: str = "2024-01-0
                          amount, "completed"))
             k += 1
             t += rng.exponential(1 / rate) if rate > 0 else days
-    return pd.DataFrame(rows, columns=["customer_id", "order_id", "ordered_at", "amount", "status"])
+    return pd.DataFrame(rows, columns=ORDER_COLUMNS)
+
+
+def orders_from_rows(rows) -> pd.DataFrame:
+    """Orders from hand-written ``(customer_id, order_id, "2024-01-01 10:00", amount, status)`` rows."""
+    frame = pd.DataFrame(rows, columns=ORDER_COLUMNS)
+    frame["ordered_at"] = pd.to_datetime(frame["ordered_at"])
+    return frame
+
+
+def cdnow_orders() -> pd.DataFrame:
+    """The CDNOW transactions as completed orders, one per line, customers numbered by the sample id.
+
+    The published CDNOW summaries number customers by the file's second column (the sample id).
+    """
+    orders = read_cdnow_transactions()
+    sample_ids = pd.read_csv(cdnow_transactions_path(), sep=r"\s+", header=None, usecols=[1]).iloc[:, 0]
+    orders["customer_id"] = sample_ids.astype(str).to_numpy()
+    orders["order_id"] = orders.index.astype(str)
+    orders["status"] = "completed"
+    return orders[ORDER_COLUMNS]
+
+
+def published_cdnow(name: str) -> pd.DataFrame:
+    """A published CDNOW summary bundled with the sample (``cdnow_customers_summary.csv`` …), by ID."""
+    path = resources.files("customer_value.sample").joinpath(f"data/cdnow/{name}")
+    return pd.read_csv(path, dtype={"ID": str}).set_index("ID")
 
 
 def workspace_with_orders(root, orders: pd.DataFrame, *, batch_id: str = "b0") -> Workspace:

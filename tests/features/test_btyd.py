@@ -1,7 +1,6 @@
 """The calibration / holdout split: definitions on a hand-made case, the summary's, and CDNOW's."""
 
 import datetime as dt
-from importlib import resources
 
 import ibis
 import numpy as np
@@ -11,10 +10,9 @@ import pytest
 from customer_value.errors import ConfigError
 from customer_value.features.btyd import calibration_holdout, default_split, purchase_days
 from customer_value.features.summary import summarise_customers
-from customer_value.sample import cdnow_transactions_path, read_cdnow_transactions
-from tests.factories import make_orders
+from customer_value.sample import read_cdnow_transactions
+from tests.factories import cdnow_orders, make_orders, orders_from_rows, published_cdnow
 
-COLUMNS = ["customer_id", "order_id", "ordered_at", "amount", "status"]
 ROWS = [
     # calibration: two lines of one order, a repeat day with a same-day refund, a cancelled order
     ("a", "1", "2024-01-01 10:00", 100.0, "completed"),
@@ -41,19 +39,13 @@ ROWS = [
 CALIBRATION_END, HOLDOUT_END = dt.date(2024, 1, 31), dt.date(2024, 3, 1)
 
 
-def _orders(rows) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    frame["ordered_at"] = pd.to_datetime(frame["ordered_at"])
-    return frame
-
-
 def _split(frame: pd.DataFrame, calibration_end=CALIBRATION_END, holdout_end=HOLDOUT_END) -> pd.DataFrame:
     con = ibis.duckdb.connect()
     return con.execute(calibration_holdout(ibis.memtable(frame), calibration_end, holdout_end)).set_index("customer_id")
 
 
 def test_definitions_on_hand_made_orders():
-    split = _split(_orders(ROWS))
+    split = _split(orders_from_rows(ROWS))
     assert sorted(split.index) == ["a", "b", "d"]
     a, b, d = split.loc["a"], split.loc["b"], split.loc["d"]
     assert (a.frequency, a.recency_days, a.T_days) == (1, 10, 30)
@@ -82,15 +74,15 @@ def test_calibration_part_equals_the_summary_at_the_calibration_end():
 
 
 def test_nothing_after_the_holdout_end_is_read():
-    rows = _orders(ROWS)
-    later = _orders([("a", "99", "2024-03-02 00:00", 5000.0, "completed"),
-                     ("e", "98", "2024-03-05 00:00", 1.0, "completed")])
+    rows = orders_from_rows(ROWS)
+    later = orders_from_rows([("a", "99", "2024-03-02 00:00", 5000.0, "completed"),
+                              ("e", "98", "2024-03-05 00:00", 1.0, "completed")])
     pd.testing.assert_frame_equal(_split(rows).sort_index(), _split(pd.concat([rows, later])).sort_index())
 
 
 def test_holdout_must_end_after_the_calibration():
     with pytest.raises(ConfigError, match="must be after"):
-        calibration_holdout(ibis.memtable(_orders(ROWS)), HOLDOUT_END, CALIBRATION_END)
+        calibration_holdout(ibis.memtable(orders_from_rows(ROWS)), HOLDOUT_END, CALIBRATION_END)
 
 
 def test_default_split_holds_out_the_last_third():
@@ -100,7 +92,7 @@ def test_default_split_holds_out_the_last_third():
 
 def test_purchase_days_net_refunds_and_skip_refund_only_days():
     con = ibis.duckdb.connect()
-    days = con.execute(purchase_days(ibis.memtable(_orders(ROWS))))
+    days = con.execute(purchase_days(ibis.memtable(orders_from_rows(ROWS))))
     a = days[days.customer_id == "a"].set_index(pd.to_datetime(days.day[days.customer_id == "a"])).amount
     assert a[pd.Timestamp("2024-01-11")] == pytest.approx(50.0)
     assert pd.Timestamp("2024-02-07") not in a.index
@@ -109,22 +101,11 @@ def test_purchase_days_net_refunds_and_skip_refund_only_days():
 
 @pytest.fixture(scope="module")
 def cdnow_split():
-    orders = read_cdnow_transactions()
-    # the published summaries number customers by the file's second column (the sample id)
-    sample_ids = pd.read_csv(cdnow_transactions_path(), sep=r"\s+", header=None, usecols=[1]).iloc[:, 0]
-    orders["customer_id"] = sample_ids.astype(str).to_numpy()
-    orders["order_id"] = orders.index.astype(str)
-    orders["status"] = "completed"
-    return _split(orders[COLUMNS], dt.date(1997, 9, 30), dt.date(1998, 6, 30))
-
-
-def _published(name: str) -> pd.DataFrame:
-    path = resources.files("customer_value.sample").joinpath(f"data/cdnow/{name}")
-    return pd.read_csv(path, dtype={"ID": str}).set_index("ID")
+    return _split(cdnow_orders(), dt.date(1997, 9, 30), dt.date(1998, 6, 30))
 
 
 def test_cdnow_calibration_reproduces_the_published_summary(cdnow_split):
-    paper = _published("cdnow_customers_summary.csv")
+    paper = published_cdnow("cdnow_customers_summary.csv")
     joined = cdnow_split.join(paper, how="inner", rsuffix="_paper")
     assert len(joined) == len(cdnow_split) == len(paper) == 2357
     assert (joined.frequency == joined.frequency_paper).all()
@@ -133,7 +114,7 @@ def test_cdnow_calibration_reproduces_the_published_summary(cdnow_split):
 
 
 def test_cdnow_mean_repeat_spend_and_holdout(cdnow_split):
-    paper = _published("cdnow_customers_summary_with_transactions.csv")
+    paper = published_cdnow("cdnow_customers_summary_with_transactions.csv")
     joined = cdnow_split.join(paper, how="inner")
     assert (joined.monetary_value - joined.zbar).abs().max() < 0.006
     # 1,882 repeat purchases in weeks 40–78 (Fader, Hardie & Lee 2005)

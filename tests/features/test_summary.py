@@ -3,18 +3,15 @@
 import datetime as dt
 
 import ibis
-import pandas as pd
 import pytest
 
 from customer_value.features.summary import summarise_customers
-from customer_value.sample import cdnow_transactions_path, read_cdnow_transactions
+from tests.factories import cdnow_orders, orders_from_rows, published_cdnow
 
 
 def _summary(rows, as_of):
-    frame = pd.DataFrame(rows, columns=["customer_id", "order_id", "ordered_at", "amount", "status"])
-    frame["ordered_at"] = pd.to_datetime(frame["ordered_at"])
     con = ibis.duckdb.connect()
-    return con.execute(summarise_customers(ibis.memtable(frame), as_of)).set_index("customer_id")
+    return con.execute(summarise_customers(ibis.memtable(orders_from_rows(rows)), as_of)).set_index("customer_id")
 
 
 ROWS = [
@@ -59,20 +56,10 @@ def test_as_of_includes_that_whole_day_and_nothing_after():
 
 def test_reproduces_the_published_cdnow_calibration_summary():
     """Per customer (x, t_x, T) in weeks equal the paper's calibration data (to 1997-09-30)."""
-    orders = read_cdnow_transactions()
-    # the paper's summary numbers customers by the file's second column (the sample id)
-    sample_ids = pd.read_csv(cdnow_transactions_path(), sep=r"\s+", header=None, usecols=[1]).iloc[:, 0]
-    orders["customer_id"] = sample_ids.astype(str).to_numpy()
-    orders["order_id"] = orders.index.astype(str)
-    orders["status"] = "completed"
     con = ibis.duckdb.connect()
-    expr = summarise_customers(ibis.memtable(orders[["customer_id", "order_id", "ordered_at", "amount", "status"]]),
-                               dt.date(1997, 9, 30))
+    expr = summarise_customers(ibis.memtable(cdnow_orders()), dt.date(1997, 9, 30))
     ours = con.execute(expr).set_index("customer_id")
-    from importlib import resources
-
-    path = resources.files("customer_value.sample").joinpath("data/cdnow/cdnow_customers_summary.csv")
-    paper = pd.read_csv(path, dtype={"ID": str}).set_index("ID")
+    paper = published_cdnow("cdnow_customers_summary.csv")
     joined = ours.join(paper, how="inner", rsuffix="_paper")
     assert len(joined) == len(paper) == 2357
     assert (joined.btyd_frequency == joined.frequency_paper).all()
