@@ -85,8 +85,6 @@ def test_revenue_of_buyers_with_single_sku_orders(shop):
         assert got[account]["gross_revenue"] == pytest.approx(expected[account].gross, abs=0.005), account
 
 
-@pytest.mark.xfail(strict=True, reason="JD repeats the order's 应付金额 on every SKU row and cva sums it per "
-                                       "row: an order of n SKUs counts n times its amount")
 def test_revenue_counts_each_order_amount_once(shop):
     expected = _expected(shop["rows"])
     got = shop["customers"]
@@ -96,8 +94,6 @@ def test_revenue_counts_each_order_amount_once(shop):
             assert got[account]["gross_revenue"] == pytest.approx(c.gross, abs=0.005), account
 
 
-@pytest.mark.xfail(strict=True, reason="JD's standard paid statuses 等待出库 / 等待确认收货 are flagged as "
-                                       "unknown statuses")
 def test_standard_paid_statuses_are_not_flagged(shop):
     assert any(r["订单状态"] in JD_PAID[1:] for r in shop["rows"])
     assert shop["quality"]["flagged_reasons"].get("status.unknown_status", 0) == 0

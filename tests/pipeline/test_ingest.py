@@ -114,6 +114,14 @@ def test_refunds_on_the_order_row_and_in_a_later_file(tmp_path):
     assert (figures["orders"], figures["gross_revenue"], figures["refunds"], figures["net_revenue"]) == (2, 150, 70, 80)
 
 
+def test_excel_guards_around_ids_are_removed(tmp_path):
+    workspace = init_workspace(tmp_path / "ws")
+    path = _orders_csv(tmp_path / "taobao.csv", [('="0012001"', '="00042"', "2024-03-05 10:00:00", "10", "交易成功")])
+    ingest_file(workspace, workspace.settings(), path, table="orders")
+    row = connect(workspace).raw_sql("SELECT order_id, customer_id FROM orders").fetchone()
+    assert row == ("0012001", "00042")
+
+
 def test_semicolon_file_with_na_and_two_digit_years(tmp_path):
     workspace = init_workspace(tmp_path / "ws")
     path = tmp_path / "orders.csv"

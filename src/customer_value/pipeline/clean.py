@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 from customer_value.config import QualityConfig
 from customer_value.ingest import REQUIRED
 from customer_value.pipeline.fields import field_kind
-from customer_value.pipeline.lines import fill_continuation_rows
+from customer_value.pipeline.lines import fill_continuation_rows, zero_repeated_order_totals
 from customer_value.quality import (
     classify_status,
     normalise_emails,
@@ -68,14 +68,20 @@ class CleanResult:
     rules: dict[str, list] = field(default_factory=dict)
 
 
+def _without_excel_guard(text: pa.Array) -> pa.Array:
+    """``="0123"`` (how Taobao and others stop Excel from mangling ids) → ``0123``."""
+    return pc.replace_substring_regex(text, r'^="(.*)"$', r"\1")
+
+
 def _clean_ids(values: pa.Array) -> pa.Array:
-    """Ids as trimmed text; ``13085.0`` (a number that went through Excel) becomes ``13085``."""
+    """Ids as trimmed text; ``13085.0`` (a number that went through Excel) becomes ``13085``;
+    ``="0123"`` becomes ``0123``."""
     if pa.types.is_floating(values.type):
         as_int = pc.cast(values, pa.int64(), safe=False)
         whole = pc.equal(pc.cast(as_int, pa.float64()), values)
         values = pc.if_else(whole, pc.cast(as_int, pa.string()), pc.cast(values, pa.string()))
     text = pc.utf8_trim_whitespace(pc.cast(values, pa.string()))
-    text = pc.replace_substring_regex(text, r"^(\d+)\.0+$", r"\1")
+    text = pc.replace_substring_regex(_without_excel_guard(text), r"^(\d+)\.0+$", r"\1")
     return null_missing(text)
 
 
@@ -109,7 +115,7 @@ def _parse_column(name: str, values: pa.Array, config: QualityConfig) -> tuple[p
         return cleaned, _missing_errors(cleaned), [], {}
     else:
         if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-            values = null_missing(pc.utf8_trim_whitespace(values))
+            values = null_missing(_without_excel_guard(pc.utf8_trim_whitespace(values)))
         return values, _missing_errors(values), [], {}
     return parsed.values, parsed.errors, list(parsed.rule_parts), {}
 
@@ -233,6 +239,10 @@ def clean_table(
     flagged_reason = np.full(n, None, dtype=object)
     flagged_field[continued & ~rejected] = "order_id"
     flagged_reason[continued & ~rejected] = "order_continuation"
+    if table == "orders" and "order_id" in columns and amount_rule != "quantity_x_unit_price":
+        repeated = zero_repeated_order_totals(columns, ~rejected & ~continued)
+        flagged_field[repeated] = "amount"
+        flagged_reason[repeated] = "order_total_repeated"
     optional = [c for c in errors if c not in required]
     for column in optional:
         reason = errors[column]
