@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from cdnow_data import summary
+from gradient_check import assert_gradient_matches
 
 from customer_value.errors import ModelFitError, NotFittedError, UserError
 from customer_value.models import BetaGeoModel
@@ -61,13 +62,7 @@ def test_analytic_gradient_matches_finite_differences(cdnow_fit):
 
     model, data = cdnow_fit
     triples = prepare_triples("t", data["frequency"], data["recency"], data["T"])
-    theta = np.array([0.3, 4.0, 0.8, 2.4])
-    _, grad = model._loglik(theta, triples)
-    for i in range(4):
-        step = np.zeros(4)
-        step[i] = 1e-6 * theta[i]
-        numeric = (model._loglik(theta + step, triples)[0] - model._loglik(theta - step, triples)[0]) / (2 * step[i])
-        assert grad[i] == pytest.approx(numeric, rel=1e-5)
+    assert_gradient_matches(model, np.array([0.3, 4.0, 0.8, 2.4]), triples, rel=1e-5)
 
 
 def test_unfitted_use_raises_not_fitted_error():

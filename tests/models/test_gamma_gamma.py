@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from cdnow_data import summary_with_spend
+from gradient_check import assert_gradient_matches
 
 from customer_value.errors import ModelFitError, NotFittedError
 from customer_value.models import GammaGammaModel
@@ -38,14 +39,7 @@ def test_analytic_gradient_matches_finite_differences(cdnow_fit):
     _, data = cdnow_fit
     weights = np.random.default_rng(0).integers(1, 4, len(data))
     spend = prepare_spend("test", data["x"], data["zbar"], weights)
-    model = GammaGammaModel()
-    theta = np.array([3.0, 2.5, 20.0])
-    _, grad = model._loglik(theta, spend)
-    for i in range(3):
-        step = np.zeros(3)
-        step[i] = 1e-6 * theta[i]
-        numeric = (model._loglik(theta + step, spend)[0] - model._loglik(theta - step, spend)[0]) / (2 * step[i])
-        assert grad[i] == pytest.approx(numeric, rel=1e-5)
+    assert_gradient_matches(GammaGammaModel(), np.array([3.0, 2.5, 20.0]), spend, rel=1e-5)
 
 
 def test_weights_equal_repeated_rows(cdnow_fit):

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from cdnow_data import summary
+from gradient_check import assert_gradient_matches
 
 from customer_value.errors import NotFittedError
 from customer_value.models import ParetoNBDModel
@@ -44,13 +45,7 @@ def test_quadrature_likelihood_equals_hypergeometric_form(cdnow, theta):
 @pytest.mark.parametrize("theta", [[0.553, 10.58, 0.606, 11.67], [0.553, 20.0, 0.606, 2.0], [1.5, 3.0, 0.2, 40.0]])
 def test_analytic_gradient_matches_finite_differences(cdnow, theta):
     model, triples = cdnow
-    theta = np.array(theta)
-    _, grad = model._loglik(theta, triples)
-    for i in range(4):
-        step = np.zeros(4)
-        step[i] = 1e-6 * theta[i]
-        numeric = (model._loglik(theta + step, triples)[0] - model._loglik(theta - step, triples)[0]) / (2 * step[i])
-        assert grad[i] == pytest.approx(numeric, rel=1e-5, abs=1e-3)
+    assert_gradient_matches(model, np.array(theta), triples, rel=1e-5, abs=1e-3)
 
 
 def test_p_alive_and_expectations_hand_computed(cdnow):
