@@ -29,6 +29,13 @@ MODELS = {
     "pareto_nbd": (ParetoNBDModel, pareto_params, simulate_pareto_nbd),
 }
 
+#: Parameters the weighting and row-order tests simulate customers from.
+SIMULATED = {
+    "bgnbd": {"r": 0.5, "alpha": 4.0, "a": 0.8, "b": 2.4},
+    "mbgnbd": {"r": 0.5, "alpha": 4.0, "a": 0.9, "b": 1.6},
+    "pareto_nbd": {"r": 0.6, "alpha": 8.0, "s": 0.6, "beta": 10.0},
+}
+
 
 def _with_params(cls, params):
     model = cls()
@@ -112,8 +119,7 @@ def test_day_rounded_data_repeats_triples_and_fits(name):
 @given(seed=st.integers(0, 2**16))
 def test_weighted_triples_equal_per_customer_fit(name, seed):
     cls, _, simulate = MODELS[name]
-    truth = {"bgnbd": {"r": 0.5, "alpha": 4.0, "a": 0.8, "b": 2.4}, "mbgnbd": {"r": 0.5, "alpha": 4.0, "a": 0.9, "b": 1.6},
-             "pareto_nbd": {"r": 0.6, "alpha": 8.0, "s": 0.6, "beta": 10.0}}[name]
+    truth = SIMULATED[name]
     ages = np.random.default_rng(seed).integers(0, 60, 2_000) / 7 + 20
     customers = simulate(2_000, T=ages, seed=seed, round_to_days=True, **truth)
     per_customer = cls().fit(customers["frequency"], customers["recency"], customers["T"])
@@ -130,8 +136,7 @@ def test_weighted_triples_equal_per_customer_fit(name, seed):
 @given(seed=st.integers(0, 2**16))
 def test_results_do_not_depend_on_row_order(name, seed):
     cls, _, simulate = MODELS[name]
-    truth = {"bgnbd": {"r": 0.5, "alpha": 4.0, "a": 0.8, "b": 2.4}, "mbgnbd": {"r": 0.5, "alpha": 4.0, "a": 0.9, "b": 1.6},
-             "pareto_nbd": {"r": 0.6, "alpha": 8.0, "s": 0.6, "beta": 10.0}}[name]
+    truth = SIMULATED[name]
     customers = simulate(1_500, T=30.0, seed=seed, **truth)
     order = np.random.default_rng(seed).permutation(len(customers))
     shuffled = customers.iloc[order]
