@@ -30,8 +30,20 @@ def test_completed_statuses(status):
 
 @pytest.mark.parametrize(
     "status",
+    ["买家已付款，等待卖家发货", "卖家已发货，等待买家确认", "卖家部分发货", "已付款待发货", "待发货", "待收货", "待评价",
+     "等待出库", "等待确认收货", "等待发货", "processing", "authorized", "partially_paid", "partially_refunded",
+     "部分退款", "退款关闭", "交易成功，退款关闭"],
+)  # fmt: skip
+def test_paid_orders_on_their_way_are_completed_and_not_flagged(status):
+    parsed = _classify([status])
+    assert parsed.values.to_pylist() == ["completed"]
+    assert parsed.errors.to_pylist() == [None]
+
+
+@pytest.mark.parametrize(
+    "status",
     ["已取消", "取消", "作废", "关闭", "交易关闭", "交易关闭（买家取消）", "未付款关闭", "cancelled", "Canceled", "VOID",
-     "voided", "closed", "Cancelled by customer", "payment failed"],
+     "voided", "closed", "Cancelled by customer", "payment failed", "Closed Lost", "expired", "failed"],
 )  # fmt: skip
 def test_cancelled_statuses(status):
     assert _classify([status]).values.to_pylist() == ["cancelled"]
@@ -44,7 +56,31 @@ def test_refund_statuses(status):
     assert _classify([status]).values.to_pylist() == ["refund"]
 
 
-@pytest.mark.parametrize("status", ["待付款", "pending", "weird", "3", "部分退款", "退款关闭"])
+@pytest.mark.parametrize(
+    "status",
+    ["等待买家付款", "待付款", "未付款", "待支付", "等待付款", "付款中", "awaiting payment", "Pending payment", "unpaid",
+     "pending", "Pending", "on-hold", "交易关闭（买家未付款）"],
+)  # fmt: skip
+def test_unpaid_orders_are_cancelled(status):
+    parsed = _classify([status])
+    assert parsed.values.to_pylist() == ["cancelled"]
+    assert parsed.errors.to_pylist() == [None]
+    assert "unpaid orders are counted with cancelled" in parsed.rule
+
+
+@pytest.mark.parametrize(
+    ("status", "label"),
+    [("未作废", "completed"), ("非作废", "completed"), ("未取消", "completed"), ("未关闭", "completed"),
+     ("不作废", "completed"), ("无退款", "completed"), ("not cancelled", "completed"), ("已作废", "cancelled"),
+     ("作废", "cancelled"), ("无效", "cancelled"), ("invalid", "cancelled"), ("未付款", "cancelled")],
+)  # fmt: skip
+def test_a_negated_word_means_the_opposite(status, label):
+    parsed = _classify([status])
+    assert parsed.values.to_pylist() == [label]
+    assert parsed.errors.to_pylist() == [None]
+
+
+@pytest.mark.parametrize("status", ["待审核", "pending review", "weird", "3", "售后中"])
 def test_unknown_statuses_stay_completed_but_are_flagged(status):
     parsed = _classify([status])
     assert parsed.values.to_pylist() == ["completed"]
@@ -102,7 +138,7 @@ def test_positive_refunds_are_made_negative_and_reported():
 
 def test_the_rule_renders_in_chinese():
     parsed = _classify(["已完成"], [1.0])
-    assert parsed.describe("zh") == "状态文本：已完成、已取消（不计收入）或退款（冲减收入）"
+    assert parsed.describe("zh") == "状态文本：已完成、已取消（不计收入；未付款订单计入已取消）或退款（冲减收入）"
 
 
 @settings(max_examples=50, deadline=None)
