@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 import typer
@@ -17,16 +16,8 @@ from customer_value.cli._common import (
     print_table,
     workspace_of,
 )
-from customer_value.errors import ConfigError
+from customer_value.cli.runs import parse_date
 from customer_value.i18n import msg
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ConfigError("backtest.not_a_date", option=option, value=value) from None
 
 
 def _number(value: float | None, digits: int = 2) -> str:
@@ -59,8 +50,8 @@ def backtest(
     report = backtest_workspace(
         ws,
         ws.settings(),
-        calibration_end=_date(calibration_end, "--calibration-end"),
-        holdout_end=_date(holdout_end, "--holdout-end"),
+        calibration_end=parse_date(calibration_end, "--calibration-end", key="backtest.not_a_date"),
+        holdout_end=parse_date(holdout_end, "--holdout-end", key="backtest.not_a_date"),
     )
     if json_:
         print_json(report)

@@ -25,14 +25,14 @@ from customer_value.errors import ConfigError
 from customer_value.i18n import msg
 
 
-def parse_date(value: str | None, option: str) -> dt.date | None:
-    """An ISO date option (``2025-06-30``)."""
+def parse_date(value: str | None, option: str, *, key: str = "option.bad_date") -> dt.date | None:
+    """An ISO date option (``2025-06-30``); anything else is a ``ConfigError`` with message ``key``."""
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise ConfigError("option.bad_date", option=option, value=value) from None
+        raise ConfigError(key, option=option, value=value) from None
 
 
 @handle_errors
