@@ -6,7 +6,7 @@ Load it once at the entry point with :func:`load_settings` and pass each stage o
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -14,16 +14,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from customer_value.errors import ConfigError
 from customer_value.i18n import LANGUAGES, normalise_language
 
-TABLES = (
-    "customers",
-    "orders",
-    "interactions",
-    "tickets",
-    "surveys",
-    "referrals",
-    "opportunities",
-    "marketing_spend",
-)
 TableName = Literal[
     "customers",
     "orders",
@@ -34,6 +24,8 @@ TableName = Literal[
     "opportunities",
     "marketing_spend",
 ]
+#: The canonical tables, in the order of the design.
+TABLES: tuple[str, ...] = get_args(TableName)
 
 
 class _Section(BaseModel):
