@@ -42,6 +42,14 @@ _FIRST = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", 
 _LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Wilson"]
 
 
+def _write_dicts(path: Path, header: list[str], rows: list[dict], *, encoding: str, lineterminator: str) -> None:
+    """``rows`` as a CSV file under ``header``, quoted only where needed (as csv.DictWriter does)."""
+    with path.open("w", encoding=encoding, newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header, lineterminator=lineterminator)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def _shopify_time(t: dt.datetime, offset: str) -> str:
     return t.strftime("%Y-%m-%d %H:%M:%S ") + offset
 
@@ -103,10 +111,7 @@ def shopify_orders(path: Path, *, n_customers: int = 25, n_orders: int = 70, see
                     "Payment ID": f"c{31000000 + k}.1",
                 })
             rows.append(row)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=SHOPIFY_HEADER, lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    _write_dicts(path, SHOPIFY_HEADER, rows, encoding="utf-8", lineterminator="\r\n")
     return rows
 
 
@@ -341,10 +346,7 @@ def woocommerce_orders(path: Path, *, n_customers: int = 18, n_orders: int = 55,
             "tax_items": f"code:GB-VAT-1|total:{tax:.2f}", "download_permissions_granted": "0",
         })
         rows.append(row)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=WOO_HEADER, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    _write_dicts(path, WOO_HEADER, rows, encoding="utf-8", lineterminator="\n")
     return rows
 
 
@@ -573,8 +575,5 @@ def write_wechat_export(path: Path, orders: list[dict], *, statuses: dict[str, s
             "实付金额": f"¥{o['实付金额']:.2f}" if status != "已取消" else "¥0.00", "售后状态": "无",
             "收货人": o["收货人"], "收货地址": o["收货地址"], "买家备注": "", "配送方式": "快递配送",
         })
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=WECHAT_HEADER, lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(written)
+    _write_dicts(path, WECHAT_HEADER, written, encoding="utf-8-sig", lineterminator="\r\n")
     return written
