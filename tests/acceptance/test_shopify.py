@@ -141,8 +141,6 @@ def test_line_item_rows_are_not_rejected(shop):
     assert q["rows_quarantined"] == 0, q["quarantine_reasons"]
 
 
-@pytest.mark.xfail(strict=True, reason="the Currency column (USD) is read, yet quality and every amount in "
-                                       "the reasons are shown in the workspace default ¥/CNY")
 def test_amounts_are_shown_in_the_export_currency(shop):
     root = shop["root"]
     email = max(shop["customers"], key=lambda e: shop["customers"][e]["net_revenue"])

@@ -67,6 +67,13 @@ def column_label(lang: str, column: str) -> str:
     return column if label == key else label
 
 
+def warn_mixed_currencies(currencies: dict[str, int], lang: str) -> None:
+    """Say on stderr when the figures add amounts of several currencies."""
+    if len(currencies) > 1:
+        listed = ", ".join(f"{code} ({count})" for code, count in currencies.items())
+        err.print(msg("cli.mixed_currencies", lang, currencies=listed), style="yellow")
+
+
 def workspace_of(path: Path | None) -> Workspace:
     """The initialised workspace at ``path`` (default: the current folder), its config validated."""
     workspace = open_workspace(path or Path.cwd())

@@ -15,6 +15,7 @@ from customer_value.cli._common import (
     err,
     column_label,
     handle_errors,
+    warn_mixed_currencies,
     language,
     out,
     print_json,
@@ -130,6 +131,7 @@ def quality(workspace: WorkspaceOption = None, json_: JsonOption = False, lang: 
     if not report["tables"]:
         err.print(msg("cli.no_data", lang))
         return
+    warn_mixed_currencies(report["currencies"], lang)
     heads = ["table", "rows_in", "rows_kept", "rows_quarantined", "exact_duplicates", "merged_duplicates", "rows_flagged"]
     print_table(
         msg("cli.quality_title", lang, currency=report["currency"]),

@@ -14,6 +14,7 @@ from customer_value.cli._common import (
     WorkspaceOption,
     column_label,
     handle_errors,
+    warn_mixed_currencies,
     language,
     out,
     print_json,
@@ -58,6 +59,7 @@ def run(
         print_json(asdict(manifest))
         return
     out.print(msg("cli.run_done", lang, run_id=manifest.run_id, as_of=manifest.as_of, customers=manifest.customers))
+    warn_mixed_currencies(manifest.diagnostics.get("data", {}).get("currencies", {}), lang)
     for stage, seconds in manifest.stage_seconds.items():
         out.print(f"  {msg(f'cli.stage.{stage}', lang)}: {seconds:.2f} s")
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from customer_value.config import Settings
 from customer_value.workspace import Workspace
+from customer_value.workspace.currency import figures_currency, order_currencies
 from customer_value.workspace.store import list_batches, tables_present
 from customer_value.workspace.views import INTERNAL_COLUMNS, connect
 
@@ -116,4 +117,11 @@ def quality_report(workspace: Workspace, settings: Settings) -> dict[str, Any]:
             entry["figures"] = _orders_figures(con)
             entry["duplicates_by_status"] = {k: round(v, 2) for k, v in duplicates.items()}
         tables[table] = entry
-    return {"workspace": str(workspace.root), "currency": settings.currency, "tables": tables}
+    currencies = order_currencies(con)
+    return {
+        "workspace": str(workspace.root),
+        "currency": figures_currency(currencies, settings.currency),
+        "currencies": currencies,
+        "mixed_currencies": len(currencies) > 1,
+        "tables": tables,
+    }

@@ -33,6 +33,8 @@ class RunContext:
         The previous run's summary (for migrations and changes), or None.
     diagnostics
         JSON-able facts about the run, keyed by stage (model fits, accuracy, warnings).
+    currency
+        Currency of the figures: the orders' own when they have one, else the configured one.
     """
 
     settings: Settings
@@ -43,3 +45,4 @@ class RunContext:
     previous: pd.DataFrame | None = None
     diagnostics: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    currency: str = "CNY"

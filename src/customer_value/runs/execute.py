@@ -23,6 +23,7 @@ from customer_value.runs import stages
 from customer_value.runs.context import RunContext
 from customer_value.runs.snapshot import RunManifest, RunWriter, current_run_id, new_run_id, read_run_table
 from customer_value.workspace import Workspace
+from customer_value.workspace.currency import figures_currency, order_currencies
 from customer_value.workspace.store import list_batches
 from customer_value.workspace.views import connect, has_table
 
@@ -59,7 +60,11 @@ def execute_run(
     now = now or dt.datetime.now()
     previous_id = current_run_id(workspace)
     previous = read_run_table(workspace, previous_id, "summary").to_pandas() if previous_id else None
-    ctx = RunContext(settings=settings, as_of=as_of, con=con, orders=orders, previous=previous)
+    currencies = order_currencies(con)
+    ctx = RunContext(settings=settings, as_of=as_of, con=con, orders=orders, previous=previous,
+                     currency=figures_currency(currencies, settings.currency))
+    ctx.diagnostics["data"] = {"currency": ctx.currency, "currencies": currencies,
+                               "mixed_currencies": len(currencies) > 1}
     seconds: dict[str, float] = {}
     for index, (name, stage) in enumerate(stages.STAGES):
         if on_stage:

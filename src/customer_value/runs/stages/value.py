@@ -49,7 +49,7 @@ def run(ctx: RunContext) -> None:
         default_cycle_days=settings.lifecycle.default_cycle_days,
     )
     columns = result.columns
-    columns["reasons"] = value_reasons(result.facts, weights, currency=settings.currency)
+    columns["reasons"] = value_reasons(result.facts, weights, currency=ctx.currency)
     ctx.summary = ctx.summary.drop(columns=[c for c in columns.columns if c in ctx.summary.columns]).join(columns)
     diagnostics = result.diagnostics
     if ctx.previous is not None and "tier" in ctx.previous.columns:
