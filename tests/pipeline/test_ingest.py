@@ -114,6 +114,20 @@ def test_refunds_on_the_order_row_and_in_a_later_file(tmp_path):
     assert (figures["orders"], figures["gross_revenue"], figures["refunds"], figures["net_revenue"]) == (2, 150, 70, 80)
 
 
+def test_a_later_export_of_an_order_replaces_the_earlier_rows(tmp_path):
+    workspace = init_workspace(tmp_path / "ws")
+    settings = workspace.settings()
+    june = _orders_csv(tmp_path / "june.csv", [("7", "A", "2024/06/01", "99", "已完成"), ("8", "A", "2024/06/02", "10", "已完成")])
+    july = _orders_csv(tmp_path / "july.csv", [("7", "A", "2024/06/01", "99", "已取消")])
+    ingest_file(workspace, settings, june, table="orders")
+    outcome = ingest_file(workspace, settings, july, table="orders")
+    assert outcome.record.details["orders_exported_again"] == 1
+    report = quality_report(workspace, settings)["tables"]["orders"]
+    assert report["rows_exported_again"] == 1 and report["reconciles"]
+    figures = report["figures"]
+    assert (figures["orders"], figures["gross_revenue"], figures["cancelled_rows"]) == (1, 10, 1)
+
+
 def test_excel_guards_around_ids_are_removed(tmp_path):
     workspace = init_workspace(tmp_path / "ws")
     path = _orders_csv(tmp_path / "taobao.csv", [('="0012001"', '="00042"', "2024-03-05 10:00:00", "10", "交易成功")])

@@ -61,6 +61,21 @@ def _stored_sales(workspace: Workspace, order_ids: list[str]) -> set[str]:
     return {r[0] for r in rows}
 
 
+def _exported_again(workspace: Workspace, kept: pa.Table, batch_id: str) -> pa.Table:
+    """Order ids of this batch's sales or cancellations that stored orders already have."""
+    files = table_files(workspace, "orders")
+    if not files or "order_id" not in kept.column_names:
+        return pa.table({"batch": pa.array([], pa.string()), "order_id": pa.array([], pa.string())})
+    names = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    con = duckdb.connect()
+    con.register("new", kept.select(["order_id", "status"]))
+    ids = con.execute(
+        f"SELECT DISTINCT n.order_id FROM new n JOIN read_parquet([{names}], union_by_name = true) o "
+        "USING (order_id) WHERE n.status <> 'refund' AND o.status <> 'refund' ORDER BY 1"
+    ).to_arrow_table().column(0)
+    return pa.table({"batch": pa.array([batch_id] * len(ids), pa.string()), "order_id": ids})
+
+
 def ingest_raw(
     workspace: Workspace,
     settings: Settings,
@@ -118,9 +133,12 @@ def ingest_raw(
             "rule_parts": result.rules,
         },
     )
+    superseded = None if replace or table != "orders" else _exported_again(workspace, result.kept, batch_id)
+    if superseded is not None and superseded.num_rows:
+        record.details["orders_exported_again"] = superseded.num_rows
     if replace:
         drop_table(workspace, table)
-    write_batch(workspace, record, result.kept, result.quarantine)
+    write_batch(workspace, record, result.kept, result.quarantine, superseded)
     merged = relink_customers(workspace, settings.quality) if table == "customers" else None
     return IngestOutcome(record=record, merged_customers=merged)
 

@@ -71,6 +71,13 @@ def _orders_figures(con) -> dict[str, Any]:
     }
 
 
+def _rows_exported_again(con) -> int:
+    """Stored order rows hidden because a later export has the same order (its status wins)."""
+    if "_all_orders" not in con.list_tables():
+        return 0
+    return con.raw_sql("SELECT (SELECT count(*) FROM _all_orders) - (SELECT count(*) FROM _raw_orders)").fetchone()[0]
+
+
 def quality_report(workspace: Workspace, settings: Settings) -> dict[str, Any]:
     """The data-quality report of a workspace as JSON-able data."""
     con = connect(workspace)
@@ -114,6 +121,7 @@ def quality_report(workspace: Workspace, settings: Settings) -> dict[str, Any]:
         }
         entry["reconciles"] = entry["rows_in"] == entry["rows_kept"] + entry["rows_quarantined"] + entry["exact_duplicates"]
         if table == "orders":
+            entry["rows_exported_again"] = _rows_exported_again(con)
             entry["figures"] = _orders_figures(con)
             entry["duplicates_by_status"] = {k: round(v, 2) for k, v in duplicates.items()}
         tables[table] = entry

@@ -52,9 +52,18 @@ def _write_atomic(path: Path, write) -> None:
     os.replace(tmp, path)
 
 
-def write_batch(workspace: Workspace, record: BatchRecord, kept: pa.Table, quarantine: pa.Table) -> None:
-    """Store one batch: data files first, the manifest last (which makes it visible)."""
+def write_batch(
+    workspace: Workspace, record: BatchRecord, kept: pa.Table, quarantine: pa.Table, superseded: pa.Table | None = None
+) -> None:
+    """Store one batch: data files first, the manifest last (which makes it visible).
+
+    ``superseded`` lists the ``order_id`` of stored orders this batch exports again: the views
+    then show those orders as this batch has them (a later export's status wins).
+    """
     table, batch = record.table, record.batch_id
+    if superseded is not None and superseded.num_rows:
+        path = workspace.data_dir / "superseded" / table / f"{batch}.parquet"
+        _write_atomic(path, lambda p: pq.write_table(superseded, p))
     _write_atomic(workspace.table_dir(table) / f"{batch}.parquet", lambda p: pq.write_table(kept, p))
     _write_atomic(workspace.quarantine_dir(table) / f"{batch}.parquet", lambda p: pq.write_table(quarantine, p))
     _write_atomic(
@@ -82,6 +91,13 @@ def table_files(workspace: Workspace, table: str, *, quarantine: bool = False) -
     return [f for f in files if f.exists()]
 
 
+def superseded_files(workspace: Workspace, table: str) -> list[Path]:
+    """Files listing the orders each visible batch exports again."""
+    folder = workspace.data_dir / "superseded" / table
+    files = [folder / f"{r.batch_id}.parquet" for r in list_batches(workspace, table)]
+    return [f for f in files if f.exists()]
+
+
 def tables_present(workspace: Workspace) -> list[str]:
     """Names of the tables that hold at least one batch."""
     return sorted({r.table for r in list_batches(workspace)})
@@ -89,7 +105,9 @@ def tables_present(workspace: Workspace) -> list[str]:
 
 def drop_table(workspace: Workspace, table: str) -> None:
     """Remove every batch of ``table`` (manifests first, so nothing half-visible remains)."""
-    for folder in (workspace.batches_dir(table), workspace.table_dir(table), workspace.quarantine_dir(table)):
+    folders = (workspace.batches_dir(table), workspace.table_dir(table), workspace.quarantine_dir(table),
+               workspace.data_dir / "superseded" / table)
+    for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
 
 

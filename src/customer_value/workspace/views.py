@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from customer_value.config import TABLES
 from customer_value.workspace.layout import Workspace
-from customer_value.workspace.store import ROW_HASH, list_batches, table_files
+from customer_value.workspace.store import ROW_HASH, list_batches, superseded_files, table_files
 
 #: Columns holding a customer id, per table.
 CUSTOMER_ID_COLUMNS = {
@@ -64,6 +64,9 @@ def connect(workspace: Workspace) -> ibis.BaseBackend:
         files = table_files(workspace, table)
         if files:
             con.raw_sql(f"CREATE VIEW _raw_{table} AS SELECT * FROM {_files_sql(files)}")
+            replaced = superseded_files(workspace, table)
+            if replaced:
+                _hide_superseded(con, table, replaced)
             _create_resolved_view(con, table)
         qfiles = table_files(workspace, table, quarantine=True)
         if qfiles:
@@ -71,6 +74,23 @@ def connect(workspace: Workspace) -> ibis.BaseBackend:
     if quarantine_parts:
         con.raw_sql("CREATE VIEW quarantine AS " + " UNION ALL BY NAME ".join(quarantine_parts))
     return con
+
+
+def _hide_superseded(con, table: str, files) -> None:
+    """Keep, of an order exported again by a later batch, only the later batch's rows.
+
+    Refund rows are reversals that add to their order, so they are never hidden.
+    """
+    con.raw_sql(f"ALTER VIEW _raw_{table} RENAME TO _all_{table}")
+    con.raw_sql(
+        f"CREATE VIEW _replaced_{table} AS SELECT s.order_id, b.position "
+        f"FROM {_files_sql(files)} s JOIN _batches b ON s.batch = b.batch"
+    )
+    con.raw_sql(
+        f"CREATE VIEW _raw_{table} AS SELECT t.* FROM _all_{table} t JOIN _batches bt ON t._batch = bt.batch "
+        f"WHERE t.status = 'refund' OR NOT EXISTS (SELECT 1 FROM _replaced_{table} r "
+        "WHERE r.order_id = t.order_id AND r.position > bt.position)"
+    )
 
 
 def _create_resolved_view(con, table: str) -> None:
