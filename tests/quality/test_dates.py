@@ -61,15 +61,15 @@ def test_each_supported_form(text, expected):
     assert parsed.values.to_pylist() == [expected]
 
 
-def test_zones_are_converted_to_utc_and_the_rule_says_so():
-    parsed = _parse(["2024-03-05T14:03:01+08:00", "2024-03-05T14:03:01Z", "2024-03-05 01:00 -0530", "2024-03-05"])
+def test_zones_are_dropped_keeping_the_written_time_and_the_rule_says_so():
+    parsed = _parse(["2024-11-11T00:30:01+08:00", "2024-03-05T14:03:01Z", "2024-03-05 01:00 -0530", "2024-03-05"])
     assert parsed.values.to_pylist() == [
-        datetime(2024, 3, 5, 6, 3, 1),
+        datetime(2024, 11, 11, 0, 30, 1),  # a Chinese shop's 双11 midnight order stays on 11 November
         datetime(2024, 3, 5, 14, 3, 1),
-        datetime(2024, 3, 5, 6, 30),
+        datetime(2024, 3, 5, 1, 0),
         datetime(2024, 3, 5),
     ]
-    assert "converted to UTC (2024-03-05T14:03:01+08:00)" in parsed.rule
+    assert "the zone is dropped (2024-11-11T00:30:01+08:00)" in parsed.rule
 
 
 def test_uci_style_two_digit_us_timestamps():
@@ -206,13 +206,14 @@ def test_an_unreadable_column_says_nothing_could_be_read():
 # -- native inputs -------------------------------------------------------------------------------------
 
 
-def test_native_timestamps_pass_through_and_zones_become_utc():
+def test_native_timestamps_pass_through_keeping_their_wall_clock_time():
     shanghai = pd.Series(pd.to_datetime(["2024-03-05 14:00", None]).tz_localize("Asia/Shanghai"))
     parsed = parse_datetimes(pa.array(shanghai), today=TODAY)
     assert parsed.values.type == pa.timestamp("us")
-    assert parsed.values.to_pylist() == [datetime(2024, 3, 5, 6), None]
+    assert parsed.values.to_pylist() == [datetime(2024, 3, 5, 14), None]
     assert parsed.errors.to_pylist() == [None, "missing"]
-    assert parsed.rule == "native timestamps; times with a zone converted to UTC (2024-03-05 14:00:00+08:00)"
+    assert parsed.rule == ("native timestamps; times keep the wall-clock time they were written in; "
+                           "the zone is dropped (2024-03-05 14:00:00+08:00)")
 
 
 def test_native_dates_and_nanoseconds_become_microsecond_timestamps():
@@ -305,10 +306,10 @@ def test_excel_serials_round_trip_to_the_millisecond(moment):
 
 @settings(max_examples=30, deadline=None)
 @given(st.datetimes(min_value=datetime(1901, 1, 1), max_value=datetime(2199, 1, 1)), st.integers(-14 * 60, 14 * 60))
-def test_iso_with_an_offset_round_trips_to_utc(moment, minutes):
+def test_iso_with_an_offset_keeps_its_wall_clock_time(moment, minutes):
     zoned = moment.replace(tzinfo=timezone(timedelta(minutes=minutes)))
     parsed = _parse([zoned.isoformat()], today=FAR)
-    assert parsed.values.to_pylist() == [zoned.astimezone(UTC).replace(tzinfo=None)]
+    assert parsed.values.to_pylist() == [moment]
 
 
 @settings(max_examples=60, deadline=None)

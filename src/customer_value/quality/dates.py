@@ -17,8 +17,10 @@ Native Arrow timestamps and dates are passed through (converted to microseconds)
 
 Decisions, stated in the column's ``rule``:
 
-- **Time zones**: a value with a zone (``Z``, ``+08:00``) and a zone-aware native timestamp
-  are converted to UTC; values without a zone are kept as written (local wall-clock time).
+- **Time zones**: every time keeps the wall-clock time it was written in: the zone of a value
+  with one (``Z``, ``+08:00``) and of a zone-aware native timestamp is dropped, not converted, so
+  a shop's 00:30 on 11 November stays on 11 November (converting to UTC would move a Chinese
+  shop's evening and midnight orders to another day). The rule says when a zone was dropped.
   The result is always naive ``timestamp[us]``.
 - **Two-digit years** pivot like ``strptime``'s ``%y``: 00–68 → 2000–2068, 69–99 → 1969–1999.
 - **Day or month first** (year-last numeric dates) is decided once per column, never per row:
@@ -136,7 +138,7 @@ def parse_datetimes(
     Returns
     -------
     ParsedColumn
-        ``values`` as naive ``timestamp[us]`` (UTC where a zone was given); ``errors``
+        ``values`` as naive ``timestamp[us]`` (the wall-clock time as written; a zone is dropped); ``errors``
         ``missing``, ``unparseable`` or ``out_of_range``; ``rule`` naming every form found,
         with an example, and the decisions taken.
     """
@@ -148,7 +150,9 @@ def parse_datetimes(
 
 
 def _native(column: pa.Array, latest: datetime) -> ParsedColumn:
-    stamps = pc.cast(column, pa.timestamp("us"), safe=False)  # zone-aware: UTC instants
+    zoned = bool(getattr(column.type, "tz", None))
+    local = pc.local_timestamp(column) if zoned else column  # wall-clock time in the stamp's own zone
+    stamps = pc.cast(local, pa.timestamp("us"), safe=False)
     too_late = pc.greater_equal(stamps, pa.scalar(latest, pa.timestamp("us")))
     implausible = pc.or_(pc.less(pc.year(stamps), MIN_YEAR), too_late)
     fine = pa.scalar(None, pa.string())
@@ -156,8 +160,8 @@ def _native(column: pa.Array, latest: datetime) -> ParsedColumn:
     values = pc.if_else(pc.is_null(errors), stamps, pa.scalar(None, stamps.type))
     parts: tuple[RulePart, ...] = (("quality.rule.date_native", {}),)
     first = pc.index(pc.is_valid(column), True).as_py()
-    if getattr(column.type, "tz", None) and first >= 0:
-        parts += (("quality.rule.date_utc", {"example": str(column[first])}),)
+    if zoned and first >= 0:
+        parts += (("quality.rule.date_zone_dropped", {"example": str(column[first])}),)
     return ParsedColumn.from_parts(values, errors, parts)
 
 
@@ -319,7 +323,7 @@ def _values_sql(dayfirst: bool, latest: datetime) -> str:
                 WHEN {_is_date("y", "mo2", "d2")} AND h BETWEEN 0 AND 23 AND mi BETWEEN 0 AND 59
                     AND sec BETWEEN 0 AND 59 AND COALESCE(abs(off_min) <= 14 * 60, true)
                 THEN make_timestamp(y, mo2, d2, h, mi, sec::DOUBLE)
-                    + to_microseconds(us) - to_minutes(COALESCE(off_min, 0))
+                    + to_microseconds(us)
             END AS stamp
         FROM f2
     ), e AS (
@@ -353,7 +357,7 @@ def _family_parts(con: duckdb.DuckDBPyConnection, raw: pa.Array, dayfirst: bool)
         parts.setdefault(key, {"example": raw[row["first"]].as_py()})
     zoned = [row["first_zoned"] for row in summary if row["first_zoned"] is not None]
     if zoned:
-        parts["quality.rule.date_utc"] = {"example": raw[min(zoned)].as_py()}
+        parts["quality.rule.date_zone_dropped"] = {"example": raw[min(zoned)].as_py()}
     two_digit = [row["first_two_digit"] for row in summary if row["first_two_digit"] is not None]
     if two_digit:
         parts["quality.rule.date_two_digit_year"] = {"example": raw[min(two_digit)].as_py()}
