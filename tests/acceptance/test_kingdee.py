@@ -72,8 +72,6 @@ def test_a_wrong_sheet_name_lists_the_sheets(erp):
     assert "2024-05" in line and "2024-06" in line and "工作表" in line
 
 
-@pytest.mark.xfail(strict=True, reason="a workbook's second sheet is taken for the first one already ingested "
-                                       "(the fingerprint is the file's bytes, not the sheet): June is skipped")
 def test_the_second_sheet_adds_june(erp, tmp_path):
     root = workspace(tmp_path, "--lang", "zh")
     ok(cva("ingest", erp["path"], "--table", "orders", *MAPS, "-w", root))

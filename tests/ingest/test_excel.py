@@ -124,3 +124,80 @@ def test_header_with_numbers_below_a_title_is_not_mistaken(tmp_path):
     book.active.append(["C1", 5])
     book.save(path)
     assert read_file(path).table.to_pydict() == {"客户编号": ["C1"], "column_2": [5]}
+
+
+# -- report footers below the data -----------------------------------------------------------------
+
+ERP_HEADER = ["单据编号", "日期", "客户编码", "客户", "物料名称", "数量", "单价", "价税合计", "税额", "币别"]
+
+
+def _erp_sheet(path, tail):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["销售出库单序时簿"])
+    sheet.append(ERP_HEADER)
+    sheet.append(["XSCKD000001", dt.datetime(2024, 5, 3), "C0101", "华强电子", "电源适配器", 10, 18.5, 185.0, 21.28, "人民币"])
+    sheet.append(["XSCKD000002", dt.datetime(2024, 5, 4), "C0102", "白云贸易", "锂电池组", 2, 126.0, 252.0, 28.99, "人民币"])
+    for row in tail:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_footer_rows_below_the_data_are_skipped_and_listed(tmp_path):
+    path = _erp_sheet(tmp_path / "erp.xlsx", [
+        [None] * 10,
+        ["总计", None, None, None, None, None, None, 437.0],
+        ["制表人：张三"],
+        [None, None, None, None, None, None, None, "打印时间：2024-06-01 09:00"],
+    ])
+    raw = read_file(path)
+    assert raw.table.column("单据编号").to_pylist() == ["XSCKD000001", "XSCKD000002"]
+    assert raw.footer == ("总计 437", "制表人：张三", "打印时间：2024-06-01 09:00")
+
+
+def test_a_total_row_with_many_values_is_data(tmp_path):
+    # Like Kingdee's 合计 row (a count, amounts and tax): read as a row, for quality to set aside.
+    path = _erp_sheet(tmp_path / "erp.xlsx", [["合计", None, None, None, None, 12, None, 437.0, 50.27, None]])
+    raw = read_file(path)
+    assert raw.table.column("单据编号").to_pylist() == ["XSCKD000001", "XSCKD000002", "合计"]
+    assert raw.footer == ()
+
+
+def test_a_sparse_row_inside_the_data_is_data(tmp_path):
+    path = _erp_sheet(tmp_path / "erp.xlsx", [
+        ["XSCKD000003", None, "C0103"],
+        ["XSCKD000004", dt.datetime(2024, 5, 6), "C0104", "立信五金", "控制主板", 1, 238.0, 238.0, 27.38, "人民币"],
+        ["制表人：张三"],
+    ])
+    raw = read_file(path)
+    assert raw.table.column("单据编号").to_pylist() == ["XSCKD000001", "XSCKD000002", "XSCKD000003", "XSCKD000004"]
+    assert raw.footer == ("制表人：张三",)
+
+
+def test_more_sparse_rows_than_a_footer_has_are_data(tmp_path):
+    path = _erp_sheet(tmp_path / "erp.xlsx", [[f"XSCKD{i:06d}"] for i in range(3, 14)])
+    raw = read_file(path)
+    assert raw.table.num_rows == 13
+    assert raw.footer == ()
+
+
+def test_the_last_row_of_a_narrow_sheet_is_data(tmp_path):
+    path = tmp_path / "narrow.xlsx"
+    book = openpyxl.Workbook()
+    for row in (["客户编号", "姓名", "手机", "邮箱"], ["C1", "张三", "13800000000", "a@b.example.com"], ["C2"]):
+        book.active.append(row)
+    book.save(path)
+    raw = read_file(path)
+    assert raw.table.column("客户编号").to_pylist() == ["C1", "C2"]
+    assert raw.footer == ()
+
+
+def test_each_sheet_has_its_own_fingerprint(workbook):
+    import hashlib
+
+    first, by_name, second = read_file(workbook), read_file(workbook, sheet="客户"), read_file(workbook, sheet="订单")
+    assert first.fingerprint == by_name.fingerprint  # the default sheet is the same source as named
+    assert first.fingerprint != second.fingerprint
+    digest = hashlib.sha256(workbook.read_bytes()).hexdigest()
+    assert second.fingerprint == hashlib.sha256(f"{digest}\n订单".encode()).hexdigest()

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from customer_value.errors import InputFileError
-from customer_value.ingest import read_file
+from customer_value.ingest import RawTable, read_file
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 
@@ -88,3 +88,12 @@ def test_text_starting_like_a_magic_number_is_text(tmp_path, header):
     path = tmp_path / "codes.csv"
     path.write_text(f"{header}\n1,2\n", encoding="utf-8")
     assert read_file(path).table.column_names == header.split(",")
+
+
+def test_formats_without_footers_list_none(tmp_path):
+    path = tmp_path / "orders.jsonl"
+    path.write_text('{"customer_id": "C1", "amount": 1}\n', encoding="utf-8")
+    raw = read_file(path)
+    assert raw.footer == ()
+    # RawTable built by other code without the newer field still works.
+    assert RawTable(raw.table, raw.source, raw.format, None, None, None, raw.fingerprint).footer == ()

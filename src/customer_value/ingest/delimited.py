@@ -12,14 +12,16 @@ import codecs
 import csv
 import gzip
 import io
+import logging
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from customer_value.errors import InputFileError, InternalError
+from customer_value.errors import InputFileError
 from customer_value.ingest.detect import (
     FileKind,
     TextLayout,
@@ -30,7 +32,9 @@ from customer_value.ingest.detect import (
     read_head,
     sniff_layout,
 )
-from customer_value.ingest.raw import clean_headers
+from customer_value.ingest.raw import MAX_FOOTER_ROWS, clean_headers, footer_text, is_footer_row
+
+logger = logging.getLogger(__name__)
 
 # Cells that mean "no value" and become null, matched exactly (case-sensitive, not trimmed).
 # Quoted cells match too: "" and "NA" are null like their unquoted forms.
@@ -42,8 +46,13 @@ _PREFERRED = {".tsv": "\t", ".tab": "\t", ".psv": "|"}
 
 def read_delimited(
     path: Path, kind: FileKind, *, encoding: str | None = None, delimiter: str | None = None
-) -> tuple[pa.Table, str, str]:
+) -> tuple[pa.Table, str, str, tuple[str, ...]]:
     """Read delimited text into an all-string Arrow table with clean headers.
+
+    Report title lines above the header and a report footer below the data (a blank line,
+    ``Grand Totals (14 records)``, a copyright line, ``制表人：…``: at most
+    :data:`~customer_value.ingest.raw.MAX_FOOTER_ROWS` rows after the last data row, each with at
+    most two non-empty fields, see :func:`~customer_value.ingest.raw.is_footer_row`) are skipped.
 
     Parameters
     ----------
@@ -54,14 +63,15 @@ def read_delimited(
 
     Returns
     -------
-    (table, encoding, delimiter)
-        The rows (header excluded) and the encoding and delimiter that were used.
+    (table, encoding, delimiter, footer)
+        The rows (header and footer excluded), the encoding and delimiter that were used, and the
+        footer lines that were skipped (see ``RawTable.footer``).
 
     Raises
     ------
     InputFileError
-        Binary content, no data rows, a row whose field count differs from the header (with its
-        line number), text that doesn't decode.
+        Binary content, no data rows, a row above the footer whose field count differs from the
+        header (with its line number), text that doesn't decode.
     """
     head = read_head(path, kind.compression)
     if looks_binary(head):
@@ -75,12 +85,13 @@ def read_delimited(
     layout = sniff_layout(text, delimiter=delimiter, preferred=_PREFERRED.get(suffixes[-1]) if suffixes else None)
     multiline = '"' in text
     try:
-        table = _read_arrow(path, kind, encoding, layout, multiline=multiline)
+        table, footer_rows = _read_arrow(path, kind, encoding, layout, multiline=multiline)
     except _NotUtf8 as exc:
         if not detected:
             raise InputFileError("ingest.encoding", path=str(path), encoding=encoding, detail=str(exc)) from exc
         encoding = "gb18030"  # ASCII head, GBK further in
-        table = _read_arrow(path, kind, encoding, layout, multiline=multiline)
+        table, footer_rows = _read_arrow(path, kind, encoding, layout, multiline=multiline)
+    footer = tuple(line for line in (footer_text(fields) for fields in footer_rows) if line)
     if table.num_rows <= 1:
         raise InputFileError("ingest.no_rows", path=str(path))
     if len(layout.header) == table.num_columns:
@@ -89,17 +100,68 @@ def read_delimited(
         first = table.slice(0, 1).to_pylist()[0]
         header = [first[f"f{i}"] for i in range(table.num_columns)]
     names = clean_headers(header)
-    return table.slice(1).rename_columns(names), encoding, layout.delimiter
+    if footer:
+        logger.info("%s: skipped %d footer lines below the data", path, len(footer))
+    return table.slice(1).rename_columns(names), encoding, layout.delimiter, footer
 
 
 class _NotUtf8(Exception):
     """Arrow found bytes that aren't UTF-8 in a file read as UTF-8."""
 
 
-def _read_arrow(path: Path, kind: FileKind, encoding: str, layout: TextLayout, *, multiline: bool) -> pa.Table:
+class _RaggedRow(Exception):
+    """Arrow found a row whose field count differs from the header's."""
+
+    def __init__(self, row: Any) -> None:
+        super().__init__(f"{row.actual_columns} fields, expected {row.expected_columns}")
+        self.row = row
+
+
+def _read_arrow(
+    path: Path, kind: FileKind, encoding: str, layout: TextLayout, *, multiline: bool
+) -> tuple[pa.Table, list[list[str]]]:
+    """The file as a table whose row 0 is the header (footer left out), and the footer's records.
+
+    The fast path is one Arrow parse; a file without ragged rows has no footer. Only when a row
+    is ragged is the file scanned record by record (:func:`_scan_records`): a ragged row above
+    the footer is an error naming its line; otherwise a second parse (which also respects quoted
+    newlines the sample didn't show) skips the footer's ragged rows, and its rows that have the
+    full field count are sliced off the end.
+    """
+    try:
+        return _parse(path, kind, encoding, layout, newlines_in_values=multiline, skip_ragged=0), []
+    except _RaggedRow as exc:
+        first = exc.row
+    expected = first.expected_columns
+    scan = _scan_records(path, kind, encoding, layout, expected)
+    if scan.bad_line is not None:
+        raise InputFileError(
+            "ingest.ragged", path=str(path), line=scan.bad_line, actual=scan.bad_fields, expected=expected
+        )
+    if scan.unreadable:  # the scan couldn't find the line: name none rather than a wrong one
+        raise InputFileError("ingest.ragged", path=str(path), line="?", actual=first.actual_columns, expected=expected)
+    ragged = sum(1 for record in scan.footer if len(record) != expected)
+    try:
+        table = _parse(path, kind, encoding, layout, newlines_in_values=True, skip_ragged=ragged)
+    except _RaggedRow as exc:  # Arrow and the scan disagree
+        raise InputFileError(
+            "ingest.ragged", path=str(path), line="?", actual=exc.row.actual_columns, expected=expected
+        ) from exc
+    full_width = len(scan.footer) - ragged
+    return table.slice(0, table.num_rows - full_width), scan.footer
+
+
+def _parse(
+    path: Path, kind: FileKind, encoding: str, layout: TextLayout, *, newlines_in_values: bool, skip_ragged: int
+) -> pa.Table:
+    """One Arrow parse; up to ``skip_ragged`` ragged rows (known to be footer lines) are dropped."""
+    skipped: list[Any] = []
     ragged: list[Any] = []
 
     def on_invalid_row(row: Any) -> str:
+        if len(skipped) < skip_ragged:
+            skipped.append(row)
+            return "skip"
         ragged.append(row)
         return "error"
 
@@ -115,62 +177,93 @@ def _read_arrow(path: Path, kind: FileKind, encoding: str, layout: TextLayout, *
         strings_can_be_null=True,
         quoted_strings_can_be_null=True,
     )
-    for newlines_in_values in (multiline, True) if not multiline else (True,):
-        ragged.clear()
-        parse_options = pacsv.ParseOptions(
-            delimiter=layout.delimiter,
-            quote_char='"',
-            double_quote=True,
-            newlines_in_values=newlines_in_values,
-            invalid_row_handler=on_invalid_row,
-        )
-        try:
-            with pa.input_stream(str(path), compression=kind.compression) as stream:
-                return pacsv.read_csv(
-                    stream, read_options=read_options, parse_options=parse_options, convert_options=convert_options
-                )
-        except pa.ArrowInvalid as exc:
-            text = one_line(exc)
-            if "invalid UTF8" in text or "invalid utf8" in text.lower():
-                raise _NotUtf8(text) from exc
-            if "Empty CSV file" in text:
-                raise InputFileError("ingest.empty", path=str(path)) from exc
-            if ragged and newlines_in_values:
-                row = ragged[0]
-                line = _find_ragged_line(path, kind, encoding, layout, row.expected_columns)
-                raise InputFileError(
-                    "ingest.ragged",
-                    path=str(path),
-                    line=line if line is not None else "?",
-                    actual=row.actual_columns,
-                    expected=row.expected_columns,
-                ) from exc
-            if ragged:  # maybe a quoted newline after the sample: parse again respecting quotes
-                continue
-            raise InputFileError("ingest.csv_parse", path=str(path), detail=text) from exc
-        except UnicodeDecodeError as exc:
-            raise InputFileError(
-                "ingest.encoding", path=str(path), encoding=encoding, detail=one_line(exc)
-            ) from exc
-        except (EOFError, OSError) as exc:
-            key = "ingest.corrupt_gzip" if kind.compression else "ingest.os_error"
-            raise InputFileError(key, path=str(path), detail=one_line(exc)) from exc
-    raise InternalError(detail="the CSV parse loop ended without a result")  # pragma: no cover
+    parse_options = pacsv.ParseOptions(
+        delimiter=layout.delimiter,
+        quote_char='"',
+        double_quote=True,
+        newlines_in_values=newlines_in_values,
+        invalid_row_handler=on_invalid_row,
+    )
+    try:
+        with pa.input_stream(str(path), compression=kind.compression) as stream:
+            return pacsv.read_csv(
+                stream, read_options=read_options, parse_options=parse_options, convert_options=convert_options
+            )
+    except pa.ArrowInvalid as exc:
+        text = one_line(exc)
+        if "invalid UTF8" in text or "invalid utf8" in text.lower():
+            raise _NotUtf8(text) from exc
+        if "Empty CSV file" in text:
+            raise InputFileError("ingest.empty", path=str(path)) from exc
+        if ragged:
+            raise _RaggedRow(ragged[0]) from exc
+        raise InputFileError("ingest.csv_parse", path=str(path), detail=text) from exc
+    except UnicodeDecodeError as exc:
+        raise InputFileError("ingest.encoding", path=str(path), encoding=encoding, detail=one_line(exc)) from exc
+    except (EOFError, OSError) as exc:
+        key = "ingest.corrupt_gzip" if kind.compression else "ingest.os_error"
+        raise InputFileError(key, path=str(path), detail=one_line(exc)) from exc
 
 
-def _find_ragged_line(path: Path, kind: FileKind, encoding: str, layout: TextLayout, expected: int) -> int | None:
-    """The physical line where the first record (below the titles) with another field count than ``expected`` starts."""
+def _filled(fields: list[str]) -> int:
+    return sum(1 for value in fields if value.strip() and value not in NULL_MARKERS)
+
+
+@dataclass
+class _Scan:
+    """What a record-by-record pass found: the first ragged line above the footer, or the footer."""
+
+    bad_line: int | None = None
+    bad_fields: int = 0
+    footer: list[list[str]] = field(default_factory=list)
+    unreadable: bool = False
+
+
+def _scan_records(path: Path, kind: FileKind, encoding: str, layout: TextLayout, expected: int) -> _Scan:
+    """Find the footer and the first ragged record above it (its physical start line), streaming.
+
+    Records that could be footer lines (:func:`is_footer_row`) are held back until a data row
+    shows they were data after all; the run still held at the end of the file is the footer if
+    it has at most :data:`MAX_FOOTER_ROWS` rows, a data row is above it and at least one of its
+    rows is ragged (a footer with the header's field count is indistinguishable from data).
+    """
+    run: list[tuple[int, list[str]]] = []  # the current run of footer-like records (capped)
+    run_length = 0
+    first_ragged_in_run: tuple[int, int] | None = None
+    data_seen = False
     try:
         with _open_text(path, kind, encoding) as handle:
             reader = csv.reader(handle, delimiter=layout.delimiter, quotechar='"', strict=False)
-            start = 1
+            start, header_seen = 1, False
             for record in reader:
-                if record and len(record) != expected and start > layout.skip_lines:
-                    return start
-                start = reader.line_num + 1
+                line, start = start, reader.line_num + 1
+                if not record or line <= layout.skip_lines:
+                    continue
+                if not header_seen:
+                    header_seen = True
+                    continue
+                ragged = len(record) != expected
+                if is_footer_row(_filled(record), len(record), expected):
+                    run_length += 1
+                    if len(run) <= MAX_FOOTER_ROWS:
+                        run.append((line, record))
+                    if ragged and first_ragged_in_run is None:
+                        first_ragged_in_run = (line, len(record))
+                    continue
+                if first_ragged_in_run is not None:
+                    return _Scan(bad_line=first_ragged_in_run[0], bad_fields=first_ragged_in_run[1])
+                if ragged:
+                    return _Scan(bad_line=line, bad_fields=len(record))
+                run, run_length, data_seen = [], 0, True
     except (OSError, UnicodeDecodeError, csv.Error, EOFError):
-        return None
-    return None
+        return _Scan(unreadable=True)
+    if run_length > MAX_FOOTER_ROWS or not data_seen:  # too long for a footer, or nothing above it: data
+        if first_ragged_in_run is not None:
+            return _Scan(bad_line=first_ragged_in_run[0], bad_fields=first_ragged_in_run[1])
+        return _Scan()
+    if first_ragged_in_run is None:
+        return _Scan()  # no ragged row: rows any CSV writer could write are data
+    return _Scan(footer=[record for _, record in run])
 
 
 def _open_text(path: Path, kind: FileKind, encoding: str) -> io.TextIOBase:

@@ -98,6 +98,15 @@ def fingerprint(path: Path) -> str:
         raise InputFileError("ingest.os_error", path=str(path), detail=one_line(exc)) from exc
 
 
+def sheet_fingerprint(file_digest: str, sheet: str) -> str:
+    """sha256 hex digest of a workbook's ``file_digest`` (:func:`fingerprint`) and a ``sheet`` name.
+
+    Each sheet of a workbook is its own source: two sheets of one file get two fingerprints,
+    and the same sheet of the same file always the same one.
+    """
+    return hashlib.sha256(f"{file_digest}\n{sheet}".encode()).hexdigest()
+
+
 def read_head(path: Path, compression: str | None, size: int = SAMPLE_BYTES) -> bytes:
     """The first ``size`` bytes of ``path`` (decompressed when ``compression`` is gzip)."""
     try:

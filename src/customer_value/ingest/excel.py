@@ -3,13 +3,15 @@
 Cells keep their native types (numbers, datetimes, booleans, text); a column whose cells mix
 types (numbers and ``"N/A"``) is read as text so nothing is lost. The header is the first row
 with any value below report titles (see ``_find_header``); rows whose cells are all empty are
-skipped, as are trailing columns that have neither a header nor a value.
+skipped, as are a report footer below the data (``合计`` with one number, ``制表人：…``; see
+``_read_rows``) and trailing columns that have neither a header nor a value.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
+import logging
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,12 +23,16 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from customer_value.errors import InputFileError
 from customer_value.ingest.detect import FileKind, one_line
-from customer_value.ingest.raw import clean_headers, table_from_columns
+from customer_value.ingest.raw import MAX_FOOTER_ROWS, clean_headers, footer_text, is_footer_row, table_from_columns
+
+logger = logging.getLogger(__name__)
 
 _MAX_TITLE_ROWS = 10
 
 
-def read_excel(path: Path, kind: FileKind, *, sheet: str | None = None) -> tuple[pa.Table, str]:
+def read_excel(
+    path: Path, kind: FileKind, *, sheet: str | None = None
+) -> tuple[pa.Table, str, tuple[str, ...]]:
     """Read one sheet of a workbook.
 
     Parameters
@@ -36,8 +42,9 @@ def read_excel(path: Path, kind: FileKind, *, sheet: str | None = None) -> tuple
 
     Returns
     -------
-    (table, sheet)
-        The rows below the header and the name of the sheet that was read.
+    (table, sheet, footer)
+        The rows below the header, the name of the sheet that was read and the footer lines
+        below the data that were skipped (see ``RawTable.footer``).
 
     Raises
     ------
@@ -64,7 +71,7 @@ def read_excel(path: Path, kind: FileKind, *, sheet: str | None = None) -> tuple
                 "ingest.missing_sheet", path=str(path), sheet=sheet, sheets=", ".join(workbook.sheetnames)
             )
         try:
-            header, columns = _read_rows(worksheet.iter_rows(values_only=True))
+            header, columns, footer = _read_rows(worksheet.iter_rows(values_only=True))
         except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
             raise InputFileError("ingest.corrupt_excel", path=str(path), detail=one_line(exc)) from exc
         title = worksheet.title
@@ -72,7 +79,9 @@ def read_excel(path: Path, kind: FileKind, *, sheet: str | None = None) -> tuple
         workbook.close()
     if not columns or not columns[0]:
         raise InputFileError("ingest.no_rows", path=str(path))
-    return table_from_columns(clean_headers(header), columns), title
+    if footer:
+        logger.info("%s, sheet %s: skipped %d footer rows below the data", path, title, len(footer))
+    return table_from_columns(clean_headers(header), columns), title, footer
 
 
 def _blank(value: Any) -> bool:
@@ -111,15 +120,27 @@ def _find_header(rows: Iterator[tuple[Any, ...]]) -> tuple[list[Any] | None, lis
     return list(leading[0]), leading[1:]
 
 
-def _read_rows(rows: Iterator[tuple[Any, ...]]) -> tuple[list[Any], list[list[Any]]]:
+def _width(row: tuple[Any, ...] | list[Any]) -> int:
+    """Cells up to the last non-empty one (read-only sheets pad rows with empty cells)."""
+    return next((i + 1 for i in range(len(row) - 1, -1, -1) if not _blank(row[i])), 0)
+
+
+def _read_rows(rows: Iterator[tuple[Any, ...]]) -> tuple[list[Any], list[list[Any]], tuple[str, ...]]:
+    """Header, columns and footer lines of a sheet's rows.
+
+    A run of at most :data:`MAX_FOOTER_ROWS` rows after the last data row, each with at most two
+    non-empty cells (:func:`~customer_value.ingest.raw.is_footer_row`), is a report footer and is
+    left out. Footer-like rows followed by a data row, or too many of them, are data.
+    """
     header, pending = _find_header(rows)
     if header is None:
-        return [], []
+        return [], [], ()
     columns: list[list[Any]] = [[] for _ in header]
+    width = _width(header)
     count = 0
-    for row in itertools.chain(pending, rows):
-        if row is None or all(_blank(v) for v in row):
-            continue
+
+    def append(row: tuple[Any, ...]) -> None:
+        nonlocal count
         if len(row) > len(header):  # a value beyond the last header: give it an unnamed column
             extra = len(row) - len(header)
             header.extend([None] * extra)
@@ -128,7 +149,25 @@ def _read_rows(rows: Iterator[tuple[Any, ...]]) -> tuple[list[Any], list[list[An
             value = row[i] if i < len(row) else None
             column.append(None if value == "" else value)
         count += 1
+
+    held: list[tuple[Any, ...]] = []  # footer-like rows after the last data row
+    long_run = False  # more than MAX_FOOTER_ROWS footer-like rows in a row: they are data
+    for row in itertools.chain(pending, rows):
+        if row is None or all(_blank(v) for v in row):
+            continue
+        footer_like = count > 0 and is_footer_row(sum(not _blank(v) for v in row), _width(row), width)
+        if footer_like and not long_run:
+            held.append(row)
+            if len(held) > MAX_FOOTER_ROWS:
+                for kept in held:
+                    append(kept)
+                held, long_run = [], True
+            continue
+        for kept in held:
+            append(kept)
+        held, long_run = [], footer_like  # a footer-like row here is inside a long run
+        append(row)
     while header and _blank(header[-1]) and all(v is None for v in columns[-1]):
         header.pop()
         columns.pop()
-    return header, columns
+    return header, columns, tuple(footer_text(row) for row in held)

@@ -20,6 +20,11 @@ FORMATS = ("csv", "excel", "parquet", "json", "jsonl", "sql")
 # Characters that Excel and Windows tools leave around headers: BOM, zero-width spaces/joiners.
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u00a0\u3000"
 
+# A report footer below the data (totals, copyright, 制表人, 打印时间) is at most this many rows,
+# each with at most this many non-empty fields (and at most a fifth of the header's).
+MAX_FOOTER_ROWS = 10
+MAX_FOOTER_FIELDS = 2
+
 
 @dataclass(frozen=True)
 class RawTable:
@@ -41,8 +46,14 @@ class RawTable:
     sheet
         Excel sheet that was read; None otherwise.
     fingerprint
-        ``sha256`` hex digest identifying the content: of the file bytes for files, of the URL
+        ``sha256`` hex digest identifying the content: of the file bytes for files; for Excel, of
+        the file bytes' digest and the sheet name (each sheet is its own source); of the URL
         (without password), query and result for SQL. Equal fingerprints mean the same input.
+    footer
+        Report footer lines below the data that were skipped (``Grand Totals (14 records)``,
+        copyright, ``制表人：…``), each as its non-empty fields joined by a space; blank lines are not
+        listed. ``len(footer)`` is how many were skipped; empty when there was none (and for
+        Parquet, JSON and SQL, which have no footers).
     """
 
     table: pa.Table
@@ -52,6 +63,37 @@ class RawTable:
     delimiter: str | None
     sheet: str | None
     fingerprint: str
+    footer: tuple[str, ...] = ()
+
+
+def is_footer_row(filled: int, fields: int, width: int) -> bool:
+    """Whether a row below the data could be a report footer line rather than a data row.
+
+    Parameters
+    ----------
+    filled
+        Non-empty fields of the row.
+    fields
+        Fields of the row, empty ones included (cells for Excel).
+    width
+        Fields of the header.
+
+    Returns
+    -------
+    bool
+        True when the row has no more fields than the header and far fewer non-empty ones: at
+        most :data:`MAX_FOOTER_FIELDS` and at most a fifth of the header's (so a row of a
+        narrow table with one value, such as an id, is never taken for a footer). Whether it *is* a
+        footer depends on its place: only a run of such rows (at most :data:`MAX_FOOTER_ROWS`)
+        after the last data row is one.
+    """
+    return fields <= width and filled <= min(MAX_FOOTER_FIELDS, width // 5)
+
+
+def footer_text(values: Iterable[object]) -> str:
+    """A footer row as one line: its non-empty values as text (``437.0`` → ``437``), joined by a space."""
+    texts = (_as_text(value) for value in values)
+    return " ".join(text.strip() for text in texts if text is not None and text.strip())
 
 
 def clean_header(name: object) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from customer_value.errors import ConfigError
 from customer_value.ingest.delimited import read_delimited
-from customer_value.ingest.detect import fingerprint, sniff_kind
+from customer_value.ingest.detect import fingerprint, sheet_fingerprint, sniff_kind
 from customer_value.ingest.excel import read_excel
 from customer_value.ingest.jsonl import read_json
 from customer_value.ingest.parquet import read_parquet
@@ -41,7 +41,9 @@ def read_file(
     RawTable
         Delimited text as all-string columns (empty → null); other formats with native types.
         Headers are stripped of whitespace and BOM; duplicates get ``_2``, ``_3``; empty ones are
-        named ``column_N``.
+        named ``column_N``. Report titles above the header and a report footer below the data
+        (delimited text and Excel) are left out; ``footer`` lists the footer lines. The
+        fingerprint is of the file's bytes, and for Excel of those and the sheet read.
 
     Raises
     ------
@@ -58,15 +60,19 @@ def read_file(
     text_encoding: str | None = None
     used_delimiter: str | None = None
     used_sheet: str | None = None
+    footer: tuple[str, ...] = ()
     fmt = kind.format
     if fmt == "csv":
-        table, text_encoding, used_delimiter = read_delimited(path, kind, encoding=encoding, delimiter=delimiter)
+        table, text_encoding, used_delimiter, footer = read_delimited(
+            path, kind, encoding=encoding, delimiter=delimiter
+        )
     elif fmt == "excel":
-        table, used_sheet = read_excel(path, kind, sheet=sheet)
+        table, used_sheet, footer = read_excel(path, kind, sheet=sheet)
     elif fmt == "parquet":
         table = read_parquet(path, kind)
     else:
         table, fmt, text_encoding = read_json(path, kind)
+    digest = fingerprint(path)
     return RawTable(
         table=table,
         source=str(path),
@@ -74,5 +80,6 @@ def read_file(
         encoding=text_encoding,
         delimiter=used_delimiter,
         sheet=used_sheet,
-        fingerprint=fingerprint(path),
+        fingerprint=sheet_fingerprint(digest, used_sheet) if used_sheet is not None else digest,
+        footer=footer,
     )
