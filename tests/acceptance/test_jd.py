@@ -2,9 +2,8 @@
 
 GBK CSV, one row per SKU; 订单金额 / 应付金额 / 运费金额 and the buyer are order fields repeated
 on every SKU row; 订单号 and 商品ID carry a leading tab (Excel guard). The buyer account is
-下单帐号 (not a detected header: ``--map 下单帐号=customer_id``); the amount the buyer pays is
-应付金额 (``--map 应付金额=amount``; otherwise 订单金额, before coupons, is picked). Statuses:
-完成, 等待出库 / 等待确认收货 (paid, not yet delivered), 已取消.
+下单帐号 and the amount the buyer pays 应付金额 (not 订单金额, before coupons): both detected, no
+``--map``. Statuses: 完成, 等待出库 / 等待确认收货 (paid, not yet delivered), 已取消.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from tests.acceptance._cli import cva, ok, ok_json, workspace
 from tests.acceptance._expect import by_id, per_customer
 from tests.acceptance.platforms import JD_PAID, jd_orders
 
-MAPS = ("--map", "下单帐号=customer_id", "--map", "应付金额=amount")
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +24,7 @@ def shop(tmp_path_factory):
     path = tmp / "订单导出_20240630.csv"
     rows = jd_orders(path)
     root = workspace(tmp)
-    ok(cva("ingest", path, "--table", "orders", *MAPS, "-w", root))
+    ok(cva("ingest", path, "--table", "orders", "-w", root))
     ok(cva("run", "-w", root, "--json"))
     orders_csv = tmp / "orders.csv"
     ok(cva("export", "orders", "--out", orders_csv, "-w", root))

@@ -2,9 +2,9 @@
 
 The workbook has one sheet per month ("2024-05", "2024-06"); each starts with a title row and a
 query row above the header and ends with a 合计 (total) row. Dates are real Excel dates, amounts
-numbers. One row per material line; 单据编号 is the document (``--map 单据编号=order_id``, as the
-README shows); the amount with VAT is 价税合计 (``--map 价税合计=amount``; 金额 is without VAT).
-A voided document says 已作废 in 作废状态, a valid one 未作废.
+numbers. One row per material line; 单据编号 is the document and 价税合计 the amount with VAT (金额
+is without VAT): both detected, no ``--map``. A voided document says 已作废 in 作废状态, a valid
+one 未作废.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from tests.acceptance._cli import cva, ok, ok_json, user_error, workspace
 from tests.acceptance._expect import by_id, per_customer
 from tests.acceptance.platforms import kingdee_sales_sheet, write_kingdee_workbook
 
-MAPS = ("--map", "单据编号=order_id", "--map", "价税合计=amount")
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +28,7 @@ def erp(tmp_path_factory):
     path = tmp / "销售出库单序时簿.xlsx"
     write_kingdee_workbook(path, {"2024-05": may, "2024-06": june})
     root = workspace(tmp, "--lang", "zh")
-    ok(cva("ingest", path, "--table", "orders", *MAPS, "-w", root))
+    ok(cva("ingest", path, "--table", "orders", "-w", root))
     ok(cva("run", "-w", root))
     return {"may": may, "june": june, "path": path, "root": root, "tmp": tmp,
             "quality": ok_json(cva("quality", "--json", "-w", root))["tables"]["orders"],
@@ -74,8 +73,8 @@ def test_a_wrong_sheet_name_lists_the_sheets(erp):
 
 def test_the_second_sheet_adds_june(erp, tmp_path):
     root = workspace(tmp_path, "--lang", "zh")
-    ok(cva("ingest", erp["path"], "--table", "orders", *MAPS, "-w", root))
-    result = ok(cva("ingest", erp["path"], "--table", "orders", "--sheet", "2024-06", *MAPS, "-w", root))
+    ok(cva("ingest", erp["path"], "--table", "orders", "-w", root))
+    result = ok(cva("ingest", erp["path"], "--table", "orders", "--sheet", "2024-06", "-w", root))
     assert "未做任何更改" not in result.stdout
     q = ok_json(cva("quality", "--json", "-w", root))["tables"]["orders"]
     assert q["rows_kept"] == len(erp["may"]) + len(erp["june"])
@@ -83,7 +82,7 @@ def test_the_second_sheet_adds_june(erp, tmp_path):
 
 def test_voided_documents_are_cancelled_and_valid_ones_count(erp, tmp_path):
     root = workspace(tmp_path, "--lang", "zh")
-    ok(cva("ingest", erp["path"], "--table", "orders", *MAPS, "--map", "作废状态=status", "-w", root))
+    ok(cva("ingest", erp["path"], "--table", "orders", "--map", "作废状态=status", "-w", root))
     import pandas as pd
 
     ok(cva("export", "orders", "--out", tmp_path / "orders.csv", "-w", root))

@@ -8,8 +8,7 @@ import pytest
 from tests.acceptance._cli import cva, ok, ok_json, workspace
 from tests.acceptance.platforms import shopify_orders, woocommerce_orders
 
-SHOPIFY_MAPS = ("--map", "Email=customer_id", "--map", "Name=order_id", "--map", "Financial Status=status",
-                "--map", "Created at=ordered_at")
+SHOPIFY_MAPS = ("--map", "Email=customer_id", "--map", "Name=order_id")
 WOO_MAPS = ("--map", "billing_email=customer_id", "--map", "order_currency=currency")
 
 

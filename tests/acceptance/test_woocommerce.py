@@ -77,8 +77,6 @@ def test_failed_and_cancelled_orders_are_never_revenue(shop):
     assert sum(c["cancelled_orders"] for c in shop["customers"].values()) == never
 
 
-@pytest.mark.xfail(strict=True, reason="a 'refunded' order (order_total kept, refunded_total = total) becomes a "
-                                       "negative row: net = -total instead of 0; partial refunds are ignored")
 def test_refunds_net_to_what_the_shop_kept(shop):
     expected = _expected(shop["rows"])
     got = shop["customers"]

@@ -250,3 +250,138 @@ def test_lenient_explicit_mapping_ignores_headers_of_other_sources():
     assert mapping.explicit == {"VIP号": "customer_id"}
     with pytest.raises(ConfigError):
         map_columns(["VIP号", "下单时间", "实付金额"], "orders", explicit=shared)
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        (  # Taobao / Tmall 订单报表
+            ["订单编号", "买家会员名", "买家支付宝账号", "买家应付货款", "总金额", "买家实际支付金额", "订单状态",
+             "收货人姓名", "联系电话", "联系手机", "订单创建时间", "订单付款时间", "退款金额"],
+            {"order_id": "订单编号", "customer_id": "买家会员名", "amount": "买家实际支付金额", "status": "订单状态",
+             "phone": "联系手机", "ordered_at": "订单创建时间", "refunded_amount": "退款金额"},
+        ),
+        (  # JD POP
+            ["订单号", "商品ID", "订购数量", "下单时间", "京东价", "订单金额", "应付金额", "订单状态", "下单帐号", "客户姓名",
+             "联系电话"],
+            {"order_id": "订单号", "product_id": "商品ID", "quantity": "订购数量", "ordered_at": "下单时间",
+             "amount": "应付金额", "status": "订单状态", "customer_id": "下单帐号", "name": "客户姓名", "phone": "联系电话"},
+        ),
+        (  # WeChat mini-program shop
+            ["订单编号", "下单时间", "支付时间", "订单状态", "用户昵称", "用户openid", "手机号", "实付金额", "收货人"],
+            {"order_id": "订单编号", "ordered_at": "下单时间", "status": "订单状态", "customer_id": "用户openid",
+             "phone": "手机号", "amount": "实付金额"},
+        ),
+        (  # Kingdee 销售出库单
+            ["单据编号", "日期", "单据状态", "作废状态", "客户编码", "客户", "物料编码", "物料名称", "实发数量", "含税单价",
+             "价税合计", "税额", "金额", "币别"],
+            {"order_id": "单据编号", "ordered_at": "日期", "customer_id": "客户编码", "name": "客户",
+             "product_id": "物料编码", "product_name": "物料名称", "quantity": "实发数量", "unit_price": "含税单价",
+             "amount": "价税合计", "currency": "币别"},
+        ),
+        (  # Salesforce opportunities with contacts
+            ["Opportunity ID", "Opportunity Name", "Account Name", "Contact ID", "Stage", "Amount", "Close Date",
+             "Created Date"],
+            {"order_id": "Opportunity ID", "customer_id": "Contact ID", "amount": "Amount", "ordered_at": "Close Date"},
+        ),
+        (  # Shopify orders export (Email is the e-mail, Name the order number: both need --map)
+            ["Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Currency", "Subtotal", "Total",
+             "Created at", "Lineitem quantity", "Lineitem name", "Lineitem price", "Lineitem sku", "Billing Name",
+             "Refunded Amount"],
+            {"order_id": "Name", "customer_id": "Email", "status": "Financial Status", "currency": "Currency", "amount": "Total",
+             "ordered_at": "Created at", "quantity": "Lineitem quantity", "product_name": "Lineitem name",
+             "unit_price": "Lineitem price", "product_id": "Lineitem sku", "name": "Billing Name",
+             "refunded_amount": "Refunded Amount"},
+        ),
+        (  # WooCommerce
+            ["order_id", "order_number", "order_date", "status", "order_total", "refunded_total", "customer_id",
+             "billing_full_name", "billing_email", "billing_phone"],
+            {"order_id": "order_id", "ordered_at": "order_date", "status": "status", "amount": "order_total",
+             "refunded_amount": "refunded_total", "customer_id": "customer_id", "name": "billing_full_name",
+             "email": "billing_email", "phone": "billing_phone"},
+        ),
+    ],
+)  # fmt: skip
+def test_platform_order_exports(headers, expected):
+    shopify = {"Name": "order_id", "Email": "customer_id"}  # the --map a Shopify export needs; ignored elsewhere
+    assert map_columns(headers, "orders", explicit=shopify, strict=False).columns == expected
+
+
+def test_shopify_needs_a_customer_id_and_the_error_says_how_to_map_it():
+    with pytest.raises(MissingColumnError) as info:
+        map_columns(["Name", "Email", "Financial Status", "Total", "Created at"], "orders", source="orders_export.csv")
+    assert info.value.fields["column"] == "customer_id"
+    assert str(info.value).endswith("; map it with --map HEADER=customer_id")
+    assert info.value.render("zh").endswith("；可用 --map 列名=customer_id 指定")
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        (["customer_id", "付款时间", "创建时间", "amount"], "创建时间"),
+        (["customer_id", "Paid at", "Created at", "amount"], "Created at"),
+        (["customer_id", "订单付款时间", "付款时间", "订单创建时间", "amount"], "订单创建时间"),
+        (["customer_id", "付款时间", "amount"], "付款时间"),
+        (["customer_id", "Close Date", "Paid at", "amount"], "Paid at"),
+    ],
+)
+def test_the_order_date_is_its_creation_before_its_payment(headers, expected):
+    assert map_columns(headers, "orders").columns["ordered_at"] == expected
+
+
+def test_line_prices_make_the_amount_only_without_an_amount_column():
+    lines = map_columns(["Email", "Created at", "Lineitem quantity", "Lineitem price"], "orders",
+                        explicit={"Email": "customer_id"})
+    assert lines.amount_rule == "quantity_x_unit_price"
+    totals = map_columns(["Email", "Created at", "Lineitem quantity", "Lineitem price", "Total"], "orders",
+                         explicit={"Email": "customer_id"})
+    assert totals.amount_rule == "amount" and totals.columns["amount"] == "Total"
+
+
+def test_a_receiver_is_not_taken_for_the_buyer():
+    mapping = map_columns(["买家会员名", "订单创建时间", "实付金额", "收货人姓名", "收货人"], "orders")
+    assert "name" not in mapping.columns and "name" not in mapping.derived
+    assert mapping.unmapped == ["收货人姓名", "收货人"]
+
+
+def test_salesforce_contacts_need_no_map():
+    headers = ["Contact ID", "First Name", "Last Name", "Account Name", "Email", "Phone", "Mobile", "Lead Source"]
+    mapping = map_columns(headers, "customers")
+    assert mapping.columns == {"customer_id": "Contact ID", "phone": "Phone", "email": "Email",
+                               "acquisition_channel": "Lead Source"}
+    assert mapping.derived == {"name": ("First Name", "Last Name")}
+
+
+def test_first_and_last_name_make_the_name_and_stay_as_extras():
+    raw = pa.table({
+        "Contact ID": ["1", "2", "3", "4", "5", "6"],
+        "First Name": ["James", "伟", None, " ", "Anna", "Li"],
+        "Last Name": ["Smith", "王", "Lee", "", None, "王"],
+    })  # fmt: skip
+    mapping = map_columns(raw.column_names, "customers")
+    mapped = apply_mapping(raw, mapping)
+    assert mapped.column_names == ["customer_id", "name", "x_first_name", "x_last_name"]
+    assert mapped.column("name").to_pylist() == ["James Smith", "王伟", "Lee", None, "Anna", "Li 王"]
+    assert mapped.column("x_first_name").to_pylist() == raw.column("First Name").to_pylist()
+
+
+def test_chinese_surname_and_given_name_columns():
+    raw = pa.table({"客户编号": ["C1"], "姓": ["欧阳"], "名": ["娜娜"], "手机": ["13800000000"]})
+    mapping = map_columns(raw.column_names, "customers")
+    assert mapping.derived == {"name": ("名", "姓")}
+    assert apply_mapping(raw, mapping).to_pylist() == [
+        {"customer_id": "C1", "name": "欧阳娜娜", "phone": "13800000000", "x_姓": "欧阳", "x_名": "娜娜"}
+    ]
+
+
+def test_a_name_column_wins_over_first_and_last_name():
+    headers = ["customer_id", "First Name", "Last Name", "Full Name"]
+    assert map_columns(headers, "customers").derived == {}
+    assert map_columns(headers, "customers").columns["name"] == "Full Name"
+    explicit = map_columns(headers, "customers", explicit={"Last Name": "name"})
+    assert explicit.derived == {} and explicit.columns["name"] == "Last Name"
+    assert map_columns(["customer_id", "First Name"], "customers").derived == {}
+    assert map_columns(["customer_id", "date", "amount", "First Name", "Last Name"], "orders").derived == {
+        "name": ("First Name", "Last Name")
+    }
+    assert map_columns(["opp_id", "stage", "stage_date", "First Name", "Last Name"], "opportunities").derived == {}

@@ -5,6 +5,11 @@ Headers are matched to the synonyms in :mod:`customer_value.ingest.synonyms` aft
 SRC=canonical``) takes precedence. Headers that map to nothing are kept as extra columns named
 ``x_<snake_case header>`` (``备注`` → ``x_备注``, ``Unit Cost`` → ``x_unit_cost``), so the canonical
 names and the extras can never collide.
+
+One column can be derived: when a table with a ``name`` column has no name header but a first-name
+and a last-name header (``First Name`` / ``Last Name`` of Salesforce, HubSpot and Shopify, ``名`` /
+``姓``), ``name`` is built from them — ``first + " " + last``, or ``姓名`` without a space when
+both parts are Chinese — and the two source columns are kept as extras.
 """
 
 from __future__ import annotations
@@ -16,18 +21,22 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from customer_value.config import TABLES
 from customer_value.errors import ConfigError, InternalError, MissingColumnError
 from customer_value.ingest.raw import clean_header
-from customer_value.ingest.synonyms import OPTIONAL, REQUIRED, SYNONYMS
+from customer_value.ingest.synonyms import NAME_PARTS, OPTIONAL, REQUIRED, SYNONYMS
 
 EXTRA_PREFIX = "x_"
 AMOUNT = "amount"
 QUANTITY_X_UNIT_PRICE = "quantity_x_unit_price"
+NAME = "name"
+FIRST_AND_LAST_NAME = "first_and_last_name"
 
 _BRACKETED = re.compile(r"[(\[（【［{｛<《].*?[)\]）】］}｝>》]")
 _NOT_WORD = re.compile(r"[\W_]+")
+_CHINESE = r"^\p{Han}+$"
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,10 @@ class ColumnMapping:
         Unmapped source header → its column name in the mapped table (``x_…``).
     source
         The source the headers came from (for messages).
+    derived
+        Canonical column → the source headers it is built from; ``{"name": (first, last)}`` when
+        the source has first-name and last-name columns but no name (rule
+        :data:`FIRST_AND_LAST_NAME`). The source headers also stay among the extras.
     """
 
     table: str
@@ -61,6 +74,7 @@ class ColumnMapping:
     explicit: dict[str, str] = field(default_factory=dict)
     extras: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    derived: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def normalise_header(header: str) -> str:
@@ -81,6 +95,12 @@ def table_columns(table: str) -> tuple[str, ...]:
     if table not in REQUIRED:
         raise ConfigError("ingest.unknown_table", table=table, valid=", ".join(TABLES))
     return REQUIRED[table] + OPTIONAL[table]
+
+
+@cache
+def _name_part_index() -> dict[str, tuple[str, int]]:
+    """Normalised first/last-name header → (``first_name`` or ``last_name``, rank)."""
+    return {normalise_header(h): (part, rank) for part, headers in NAME_PARTS.items() for rank, h in enumerate(headers)}
 
 
 @cache
@@ -179,6 +199,11 @@ def map_columns(
     ordered = {column: columns[column] for column in canonical if column in columns}
     used = set(ordered.values())
     unmapped = [header for header in headers if header not in used]
+    derived = {}
+    if NAME in canonical and NAME not in ordered:
+        parts = _name_parts(unmapped)
+        if parts is not None:
+            derived[NAME] = parts
     return ColumnMapping(
         table=table,
         columns=ordered,
@@ -187,7 +212,23 @@ def map_columns(
         explicit=applied,
         extras=dict(zip(unmapped, extra_names(unmapped), strict=True)),
         source=source,
+        derived=derived,
     )
+
+
+def _name_parts(headers: list[str]) -> tuple[str, str] | None:
+    """The (first-name, last-name) headers among ``headers``, the most specific of each; None unless both."""
+    index = _name_part_index()
+    best: dict[str, tuple[int, int, str]] = {}
+    for position, header in enumerate(headers):
+        match = index.get(normalise_header(header))
+        if match is not None:
+            part, rank = match
+            if part not in best or (rank, position) < best[part][:2]:
+                best[part] = (rank, position, header)
+    if len(best) < 2:
+        return None
+    return best["first_name"][2], best["last_name"][2]
 
 
 def _find_header(name: str, headers: list[str]) -> str | None:
@@ -228,7 +269,9 @@ def extra_names(headers: Iterable[str]) -> list[str]:
 def apply_mapping(raw: pa.Table, mapping: ColumnMapping) -> pa.Table:
     """``raw`` with canonical columns renamed and ordered first, then the extras (``x_…``).
 
-    No data is copied: the result shares its column buffers with ``raw``.
+    No data is copied: the result shares its column buffers with ``raw``. A derived column
+    (:attr:`ColumnMapping.derived`: ``name`` from first and last name) is computed and takes its
+    place among the canonical columns.
 
     Raises
     ------
@@ -236,8 +279,8 @@ def apply_mapping(raw: pa.Table, mapping: ColumnMapping) -> pa.Table:
         The mapping names a header that ``raw`` doesn't have (it was made for another source).
     """
     present = set(raw.column_names)
-    pairs = [*((header, column) for column, header in mapping.columns.items()), *mapping.extras.items()]
-    for header, _ in pairs:
+    sources = [*mapping.columns.values(), *mapping.extras, *(h for parts in mapping.derived.values() for h in parts)]
+    for header in sources:
         if header not in present:
             raise ConfigError(
                 "ingest.unknown_header",
@@ -245,8 +288,32 @@ def apply_mapping(raw: pa.Table, mapping: ColumnMapping) -> pa.Table:
                 source=mapping.source or "the source",
                 seen=", ".join(raw.column_names),
             )
-    positions = {name: i for i, name in enumerate(raw.column_names)}
-    return raw.select([positions[header] for header, _ in pairs]).rename_columns([name for _, name in pairs])
+    names: list[str] = []
+    arrays: list[pa.ChunkedArray] = []
+    for column in table_columns(mapping.table):
+        if column in mapping.columns:
+            names.append(column)
+            arrays.append(raw.column(mapping.columns[column]))
+        elif column == NAME and NAME in mapping.derived:
+            first, last = mapping.derived[NAME]
+            names.append(column)
+            arrays.append(join_names(raw.column(first), raw.column(last)))
+    for header, name in mapping.extras.items():
+        names.append(name)
+        arrays.append(raw.column(header))
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def join_names(first: pa.ChunkedArray | pa.Array, last: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
+    """Full names from first and last names: ``James Smith``; ``王伟`` (姓 + 名, no space) when both are Chinese.
+
+    Blank parts are left out (a last name alone is the name); null where both are blank.
+    """
+    first, last = (pc.fill_null(pc.utf8_trim_whitespace(pc.cast(part, pa.string())), "") for part in (first, last))
+    chinese = pc.and_(pc.match_substring_regex(first, _CHINESE), pc.match_substring_regex(last, _CHINESE))
+    western = pc.utf8_trim_whitespace(pc.binary_join_element_wise(first, last, " "))
+    joined = pc.if_else(chinese, pc.binary_join_element_wise(last, first, ""), western)
+    return pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), joined)
 
 
 def parse_map_options(options: Iterable[str]) -> dict[str, str]:

@@ -6,6 +6,14 @@ wins (``订单状态`` beats ``状态``, ``customer_name`` beats ``name``) and t
 extra column. Matching ignores case, spaces, underscores, hyphens, punctuation, full-width forms
 and a bracketed suffix such as ``(元)`` — see :func:`customer_value.ingest.headers.normalise_header`.
 Within one table a synonym means one column only (a test checks).
+
+Platform exports are covered where a header means one thing: Taobao/Tmall (买家会员名, 订单创建时间,
+买家实际支付金额, 联系手机, 退款金额), JD (下单帐号, 应付金额), WeChat mini-program shops (用户openid),
+Kingdee/Yonyou (单据编号, 单据日期, 价税合计, 客户编码), Salesforce (Contact ID, Opportunity ID, Close Date),
+Shopify (Financial Status, Created at, Refunded Amount, Lineitem quantity/price) and WooCommerce
+(order_id, order_date, order_total, refunded_total, billing_email). Headers that could mean two things
+stay unmapped and need ``--map``: a receiver (收货人, 收货人姓名, Shipping Name) is not always the buyer,
+Shopify's ``Name`` is the order number, a Salesforce ``Stage`` may be an open deal.
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     ),
     "orders": (
         "order_id", "quantity", "unit_price", "cost", "margin", "currency", "status", "channel",
-        "category", "product_id", "product_name", "region", "name", "phone", "email",
+        "category", "product_id", "product_name", "region", "name", "phone", "email", "refunded_amount",
     ),
     "interactions": ("channel", "duration", "value"),
     "tickets": ("ticket_id", "resolved_at", "text", "satisfaction", "status", "channel"),
@@ -44,15 +52,15 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
 
 _CUSTOMER_ID = (
     "customer_id", "客户编号", "客户ID", "客户代码", "客户号", "客户编码", "会员号", "会员ID", "会员编号",
-    "会员卡号", "用户ID", "用户编号", "买家ID", "买家编号", "CustomerID", "Customer ID", "customer_no",
-    "customer_number", "customer_code", "cust_id", "client_id", "member_id", "user_id", "buyer_id",
-    "account_id",
+    "会员卡号", "用户ID", "用户编号", "买家ID", "买家编号", "买家会员名", "下单帐号", "下单账号", "CustomerID",
+    "Customer ID", "customer_no", "customer_number", "customer_code", "cust_id", "client_id", "member_id",
+    "user_id", "buyer_id", "contact_id", "用户openid", "openid", "unionid", "account_id",
 )
 _PHONE = (
-    "phone", "手机号码", "手机号", "手机", "联系电话", "电话号码", "电话", "mobile", "mobile_phone",
-    "phone_number", "cellphone", "telephone", "tel", "联系方式",
+    "phone", "手机号码", "手机号", "手机", "联系手机", "联系电话", "电话号码", "电话", "mobile", "mobile_phone",
+    "phone_number", "cellphone", "telephone", "tel", "联系方式", "billing_phone",
 )
-_EMAIL = ("email", "邮箱", "电子邮箱", "邮箱地址", "电子邮件", "e-mail", "email_address", "mail")
+_EMAIL = ("email", "邮箱", "电子邮箱", "邮箱地址", "电子邮件", "e-mail", "email_address", "mail", "billing_email")
 _REGION = ("region", "地区", "区域", "所在地区", "省份", "省", "province", "country", "国家", "area")
 _OWNER = (
     "owner", "负责人", "销售负责人", "客户经理", "销售代表", "跟进人", "归属人", "所有人", "销售",
@@ -68,7 +76,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "customer_id": _CUSTOMER_ID,
         "name": (
             "customer_name", "客户名称", "客户姓名", "客户名", "会员姓名", "公司名称", "企业名称",
-            "client_name", "company_name", "姓名", "name", "名称",
+            "client_name", "company_name", "姓名", "name", "full_name", "名称", "客户",
         ),
         "phone": _PHONE,
         "email": _EMAIL,
@@ -89,41 +97,60 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "orders": {
         "customer_id": _CUSTOMER_ID,
+        # When the order was placed: its creation before its payment (an unpaid or voided order has
+        # no payment time), a deal's close date only when nothing else says it.
         "ordered_at": (
-            "ordered_at", "下单时间", "下单日期", "订单日期", "订单时间", "order_date", "order_time",
-            "order_datetime", "InvoiceDate", "invoice_date", "purchase_date", "purchased_at",
-            "transaction_date", "成交时间", "成交日期", "交易时间", "交易日期", "购买时间", "购买日期",
-            "付款时间", "支付时间", "付款日期", "paid_at", "payment_date", "创建时间", "created_at",
+            "ordered_at", "下单时间", "下单日期", "订单日期", "订单时间", "订单创建时间", "order_date", "order_time",
+            "order_datetime", "InvoiceDate", "invoice_date", "单据日期", "purchase_date", "purchased_at",
+            "transaction_date", "成交时间", "成交日期", "交易时间", "交易日期", "购买时间", "购买日期", "创建时间",
+            "创建日期", "created_at", "付款时间", "支付时间", "付款日期", "paid_at", "payment_date", "close_date",
             "date", "日期", "时间", "time",
         ),
+        # What the buyer paid: after discounts and coupons (应付金额, not 订单金额), with VAT (价税合计, not 金额).
         "amount": (
-            "amount", "实付金额", "实收金额", "支付金额", "付款金额", "成交金额", "订单金额", "交易金额",
-            "销售金额", "销售额", "订单总额", "order_amount", "order_total", "total_amount", "paid_amount",
-            "payment_amount", "revenue", "sales", "总金额", "总价", "金额", "total",
+            "amount", "买家实际支付金额", "实付金额", "实收金额", "支付金额", "付款金额", "成交金额", "应付金额",
+            "价税合计", "订单金额", "交易金额", "销售金额", "销售额", "订单总额", "order_amount", "order_total",
+            "total_amount", "paid_amount", "payment_amount", "revenue", "sales", "总金额", "总价", "金额", "total",
         ),
-        "quantity": ("quantity", "购买数量", "商品数量", "数量", "件数", "qty", "units"),
-        "unit_price": ("unit_price", "UnitPrice", "单价", "商品单价", "销售单价", "price", "价格"),
+        "quantity": (
+            "quantity", "购买数量", "商品数量", "订购数量", "实发数量", "销售数量", "宝贝总数量", "商品总数",
+            "Lineitem quantity", "数量", "件数", "qty", "units",
+        ),
+        "unit_price": (
+            "unit_price", "UnitPrice", "单价", "商品单价", "销售单价", "含税单价", "Lineitem price", "price", "价格",
+        ),
         "order_id": (
             "order_id", "订单号", "订单编号", "订单ID", "订单编码", "order_no", "order_number", "InvoiceNo",
-            "invoice_no", "invoice_number", "Invoice", "transaction_id", "交易号", "交易编号", "单号",
+            "invoice_no", "invoice_number", "Invoice", "单据编号", "单据号", "opportunity_id", "transaction_id",
+            "交易号", "交易编号", "单号",
         ),
         "cost": ("cost", "成本", "成本价", "商品成本", "成本金额", "cogs"),
         "margin": ("margin", "毛利", "毛利润", "毛利额", "gross_profit", "gross_margin", "profit", "利润"),
         "currency": ("currency", "币种", "货币", "币别", "currency_code"),
-        "status": ("order_status", "订单状态", "交易状态", "支付状态", *_STATUS_GENERIC),
+        "status": ("order_status", "订单状态", "交易状态", "支付状态", "financial_status", *_STATUS_GENERIC),
         "channel": _CHANNEL,
         "category": ("category", "品类", "类目", "商品类目", "商品分类", "商品品类", "product_category", "分类"),
         "product_id": (
             "product_id", "sku", "StockCode", "stock_code", "商品编号", "商品ID", "商品编码", "SKU编码",
-            "货号", "item_id", "product_code", "产品编号",
+            "物料编码", "货号", "item_id", "product_code", "产品编号", "Lineitem sku",
         ),
         "product_name": (
-            "product_name", "商品名称", "产品名称", "品名", "item_name", "description", "商品",
+            "product_name", "商品名称", "产品名称", "物料名称", "宝贝标题", "品名", "item_name", "Lineitem name",
+            "description", "商品",
         ),
         "region": _REGION,
-        "name": ("customer_name", "客户名称", "客户姓名", "客户名", "买家姓名", "收货人", "姓名"),
+        # The buyer's name; a receiver (收货人, Shipping Name) is not always the buyer and stays unmapped.
+        "name": (
+            "customer_name", "客户名称", "客户姓名", "客户名", "买家姓名", "billing_name", "billing_full_name", "姓名",
+            "客户",
+        ),
         "phone": _PHONE,
         "email": _EMAIL,
+        # Already refunded on an order that stays a sale (Shopify partially_refunded, WooCommerce, 淘宝).
+        "refunded_amount": (
+            "refunded_amount", "退款金额", "已退款金额", "退款总额", "refunded_total", "refund_amount", "refund_total",
+            "order_refund",
+        ),
     },
     "interactions": {
         "customer_id": _CUSTOMER_ID,
@@ -218,4 +245,11 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "ad_spend", "cost", "成本", "金额", "amount",
         ),
     },
+}
+
+# -- first and last name: ``name`` derived from two columns (see ingest.headers.apply_mapping) ---
+
+NAME_PARTS: dict[str, tuple[str, ...]] = {
+    "first_name": ("first_name", "firstname", "given_name", "forename", "名", "名字", "billing_first_name"),
+    "last_name": ("last_name", "lastname", "surname", "family_name", "姓", "姓氏", "billing_last_name"),
 }
