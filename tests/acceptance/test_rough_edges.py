@@ -115,8 +115,6 @@ def test_errors_in_chinese_have_no_english_words(shop, case):
     assert not _english_words(line, *inputs), line
 
 
-@pytest.mark.xfail(strict=True, reason="cluster names are stored in the workspace language at run time: "
-                                       "`cva customer --lang zh` in an English workspace shows 'All customers'")
 def test_customer_in_chinese_shows_chinese_cluster_names(shop):
     customers = ok_json(cva("customers", "--json", "-w", shop["root"]))
     out = ok(cva("customer", customers[0]["customer_id"], "-w", shop["root"], "--lang", "zh")).stdout

@@ -78,13 +78,18 @@ def customer(
     lang: LangOption = None,
 ) -> None:
     """Profile, summary and scores of one customer."""
-    from customer_value.runs.results import customer_record
+    from customer_value.runs.results import cluster_texts, customer_record
     from customer_value.scoring.reasons import parse_reasons, render_reasons
 
     lang = language(workspace, lang)
     ws = workspace_of(workspace)
     record = customer_record(ws, customer_id)
-    reasons = (record["summary"] or {}).get("reasons")
+    summary = record["summary"] or {}
+    if "cluster" in summary:
+        texts = cluster_texts(ws, lang).get(int(summary["cluster"]))
+        if texts:
+            summary["cluster_name"], summary["cluster_rule"] = texts
+    reasons = summary.get("reasons")
     if reasons is not None:
         record["summary"]["reasons"] = parse_reasons(reasons)
         record["summary"]["reasons_text"] = render_reasons(reasons, lang)

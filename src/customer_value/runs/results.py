@@ -125,3 +125,21 @@ def write_export(table: pa.Table, out: Path) -> Path:
     else:
         frame.to_excel(out, index=False)
     return out
+
+
+def cluster_texts(workspace: Workspace, lang: str, run_id: str | None = None) -> dict[int, tuple[str, str]]:
+    """Per cluster of a run, its name and rule in ``lang`` (rendered from the run's diagnostics)."""
+    from customer_value.scoring.cluster_names import render_name
+    from customer_value.scoring.cluster_rules import render_rule
+
+    clusters = load_run(workspace, run_id).diagnostics.get("clusters", {}).get("clusters", [])
+    seen: dict[str, int] = {}
+    for entry in clusters:
+        key = repr(entry.get("name"))
+        seen[key] = seen.get(key, 0) + 1
+    texts = {}
+    for entry in clusters:
+        number = entry["cluster"] if seen[repr(entry.get("name"))] > 1 else None
+        texts[int(entry["cluster"])] = (render_name(entry.get("name") or [], lang, number=number),
+                                        render_rule(entry.get("rule") or [], lang))
+    return texts
