@@ -59,6 +59,8 @@ def _print_outcome(outcome, lang: str) -> None:
         msg("cli.ingest_done", lang, source=r.source, table=r.table, rows_in=r.rows_in, kept=r.rows_kept,
             quarantined=r.rows_quarantined, duplicates=r.exact_duplicates)
     )
+    if r.details.get("footer"):
+        out.print(f"  {msg('cli.footer_skipped', lang, count=len(r.details['footer']), first=r.details['footer'][0])}")
     parts = r.details.get("rule_parts", {})
     for column, rule in r.rules.items():
         text = render_rule(tuple(map(tuple, parts[column])), lang) if column in parts else rule

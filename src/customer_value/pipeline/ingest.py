@@ -130,6 +130,7 @@ def ingest_raw(
             "sheet": raw.sheet,
             "duplicates_by_status": result.duplicates_by_status,
             "unmapped": list(columns.unmapped),
+            "footer": list(raw.footer),
             "rule_parts": result.rules,
         },
     )
