@@ -32,7 +32,6 @@ EXTRA_PREFIX = "x_"
 AMOUNT = "amount"
 QUANTITY_X_UNIT_PRICE = "quantity_x_unit_price"
 NAME = "name"
-FIRST_AND_LAST_NAME = "first_and_last_name"
 
 _BRACKETED = re.compile(r"[(\[（【［{｛<《].*?[)\]）】］}｝>》]")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -62,9 +61,9 @@ class ColumnMapping:
     source
         The source the headers came from (for messages).
     derived
-        Canonical column → the source headers it is built from; ``{"name": (first, last)}`` when
-        the source has first-name and last-name columns but no name (rule
-        :data:`FIRST_AND_LAST_NAME`). The source headers also stay among the extras.
+        Canonical column → the source headers it is built from: ``{"name": (first, last)}`` when
+        the source has first-name and last-name columns but no name. The source headers also
+        stay among the extras.
     """
 
     table: str
@@ -297,14 +296,14 @@ def apply_mapping(raw: pa.Table, mapping: ColumnMapping) -> pa.Table:
         elif column == NAME and NAME in mapping.derived:
             first, last = mapping.derived[NAME]
             names.append(column)
-            arrays.append(join_names(raw.column(first), raw.column(last)))
+            arrays.append(_join_names(raw.column(first), raw.column(last)))
     for header, name in mapping.extras.items():
         names.append(name)
         arrays.append(raw.column(header))
     return pa.Table.from_arrays(arrays, names=names)
 
 
-def join_names(first: pa.ChunkedArray | pa.Array, last: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
+def _join_names(first: pa.ChunkedArray | pa.Array, last: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
     """Full names from first and last names: ``James Smith``; ``王伟`` (姓 + 名, no space) when both are Chinese.
 
     Blank parts are left out (a last name alone is the name); null where both are blank.
