@@ -17,7 +17,7 @@ from customer_value.pipeline.clean import clean_table
 from customer_value.quality.parsed import render_rule
 from customer_value.pipeline.linking import relink_customers
 from customer_value.workspace import Workspace
-from customer_value.workspace.store import BatchRecord, drop_table, find_batch, table_files, write_batch
+from customer_value.workspace.store import BatchRecord, drop_table, find_batch, parquet_scan, table_files, write_batch
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,7 @@ def _existing_hashes(workspace: Workspace, table: str) -> np.ndarray:
     files = table_files(workspace, table)
     if not files:
         return np.array([], dtype=np.uint64)
-    names = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-    result = duckdb.execute(f"SELECT _row_hash FROM read_parquet([{names}])").to_arrow_table()
+    result = duckdb.execute(f"SELECT _row_hash FROM {parquet_scan(files)}").to_arrow_table()
     return result.column(0).to_numpy()
 
 
@@ -51,11 +50,10 @@ def _stored_sales(workspace: Workspace, order_ids: list[str]) -> set[str]:
     files = table_files(workspace, "orders")
     if not files:
         return set()
-    names = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
     con = duckdb.connect()
     con.register("asked", pa.table({"order_id": pa.array(order_ids, pa.string())}))
     rows = con.execute(
-        f"SELECT DISTINCT o.order_id FROM read_parquet([{names}], union_by_name = true) o "
+        f"SELECT DISTINCT o.order_id FROM {parquet_scan(files)} o "
         "JOIN asked USING (order_id) WHERE o.status = 'completed'"
     ).fetchall()
     return {r[0] for r in rows}
@@ -66,11 +64,10 @@ def _exported_again(workspace: Workspace, kept: pa.Table, batch_id: str) -> pa.T
     files = table_files(workspace, "orders")
     if not files or "order_id" not in kept.column_names:
         return pa.table({"batch": pa.array([], pa.string()), "order_id": pa.array([], pa.string())})
-    names = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
     con = duckdb.connect()
     con.register("new", kept.select(["order_id", "status"]))
     ids = con.execute(
-        f"SELECT DISTINCT n.order_id FROM new n JOIN read_parquet([{names}], union_by_name = true) o "
+        f"SELECT DISTINCT n.order_id FROM new n JOIN {parquet_scan(files)} o "
         "USING (order_id) WHERE n.status <> 'refund' AND o.status <> 'refund' ORDER BY 1"
     ).to_arrow_table().column(0)
     return pa.table({"batch": pa.array([batch_id] * len(ids), pa.string()), "order_id": ids})

@@ -8,7 +8,7 @@ import pyarrow as pa
 from customer_value.config import QualityConfig
 from customer_value.quality import link_customers
 from customer_value.workspace import Workspace
-from customer_value.workspace.store import table_files, write_customer_map
+from customer_value.workspace.store import parquet_scan, table_files, write_customer_map
 
 EVIDENCE = ("name", "phone", "email", "region", "address", "signup_at")
 
@@ -16,9 +16,8 @@ EVIDENCE = ("name", "phone", "email", "region", "address", "signup_at")
 def latest_profiles(workspace: Workspace) -> pa.Table:
     """One row per source customer id: its values from the newest batch that has it."""
     files = table_files(workspace, "customers")
-    names = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
     con = duckdb.connect()
-    con.execute(f"CREATE VIEW c AS SELECT * FROM read_parquet([{names}], union_by_name = true, filename = true)")
+    con.execute(f"CREATE VIEW c AS SELECT * FROM {parquet_scan(files, filename=True)}")
     present = {row[0] for row in con.execute("DESCRIBE c").fetchall()}
     order = {f"{f}": i for i, f in enumerate(files)}
     con.execute("CREATE TEMP TABLE file_order (filename VARCHAR, position INTEGER)")

@@ -71,6 +71,12 @@ def write_batch(
     )
 
 
+def parquet_scan(files, *, filename: bool = False) -> str:
+    """SQL reading ``files`` as one relation (columns matched by name), for DuckDB."""
+    quoted = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    return f"read_parquet([{quoted}], union_by_name = true{', filename = true' if filename else ''})"
+
+
 def list_batches(workspace: Workspace, table: str | None = None) -> list[BatchRecord]:
     """The visible batches, oldest first, of one table or of all."""
     root = workspace.data_dir / "batches"

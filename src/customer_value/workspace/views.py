@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from customer_value.config import TABLES
 from customer_value.workspace.layout import Workspace
-from customer_value.workspace.store import ROW_HASH, list_batches, superseded_files, table_files
+from customer_value.workspace.store import ROW_HASH, list_batches, parquet_scan, superseded_files, table_files
 
 #: Columns holding a customer id, per table.
 CUSTOMER_ID_COLUMNS = {
@@ -24,11 +24,6 @@ CUSTOMER_ID_COLUMNS = {
     "referrals": ("referrer_id", "referred_id"),
 }
 INTERNAL_COLUMNS = (ROW_HASH, "_batch", "_row")
-
-
-def _files_sql(files) -> str:
-    quoted = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-    return f"read_parquet([{quoted}], union_by_name = true)"
 
 
 def _columns(con, relation: str) -> list[str]:
@@ -48,7 +43,7 @@ def connect(workspace: Workspace) -> ibis.BaseBackend:
     """
     con = ibis.duckdb.connect()
     if workspace.customer_map_path.exists():
-        con.raw_sql(f"CREATE VIEW customer_map AS SELECT * FROM {_files_sql([workspace.customer_map_path])}")
+        con.raw_sql(f"CREATE VIEW customer_map AS SELECT * FROM {parquet_scan([workspace.customer_map_path])}")
     else:
         con.raw_sql(
             "CREATE VIEW customer_map AS SELECT NULL::VARCHAR AS source_id, NULL::VARCHAR AS customer_id, "
@@ -63,14 +58,14 @@ def connect(workspace: Workspace) -> ibis.BaseBackend:
     for table in TABLES:
         files = table_files(workspace, table)
         if files:
-            con.raw_sql(f"CREATE VIEW _raw_{table} AS SELECT * FROM {_files_sql(files)}")
+            con.raw_sql(f"CREATE VIEW _raw_{table} AS SELECT * FROM {parquet_scan(files)}")
             replaced = superseded_files(workspace, table)
             if replaced:
                 _hide_superseded(con, table, replaced)
             _create_resolved_view(con, table)
         qfiles = table_files(workspace, table, quarantine=True)
         if qfiles:
-            quarantine_parts.append(f"SELECT * FROM {_files_sql(qfiles)}")
+            quarantine_parts.append(f"SELECT * FROM {parquet_scan(qfiles)}")
     if quarantine_parts:
         con.raw_sql("CREATE VIEW quarantine AS " + " UNION ALL BY NAME ".join(quarantine_parts))
     return con
@@ -84,7 +79,7 @@ def _hide_superseded(con, table: str, files) -> None:
     con.raw_sql(f"ALTER VIEW _raw_{table} RENAME TO _all_{table}")
     con.raw_sql(
         f"CREATE VIEW _replaced_{table} AS SELECT s.order_id, b.position "
-        f"FROM {_files_sql(files)} s JOIN _batches b ON s.batch = b.batch"
+        f"FROM {parquet_scan(files)} s JOIN _batches b ON s.batch = b.batch"
     )
     con.raw_sql(
         f"CREATE VIEW _raw_{table} AS SELECT t.* FROM _all_{table} t JOIN _batches bt ON t._batch = bt.batch "
