@@ -3,6 +3,7 @@ the automatic choice of the purchase model, and the fallbacks on thin or degener
 
 import datetime as dt
 import json
+import math
 import re
 
 import numpy as np
@@ -18,6 +19,7 @@ from customer_value.runs.context import RunContext
 from customer_value.runs.execute import execute_run
 from customer_value.runs.snapshot import read_run_table
 from customer_value.runs.stages import models, summary
+from customer_value.scoring import lifetime
 from customer_value.sample import write_cdnow_csv
 from customer_value.workspace import init_workspace
 from customer_value.workspace.views import connect
@@ -98,7 +100,20 @@ def test_orders_after_as_of_change_nothing(tmp_path):
                     as_of)
     after = _stage(workspace_with_orders(tmp_path / "b", orders), as_of)
     pd.testing.assert_frame_equal(before.summary[list(models.COLUMNS)], after.summary[list(models.COLUMNS)])
-    assert before.diagnostics["models"] == after.diagnostics["models"]
+    # the same facts; floats may differ slightly (sums taken in another order move the optimiser's
+    # end point a little where the likelihood is flat, as Gamma-Gamma's is on 87 buyers)
+    assert _close(before.diagnostics["models"], after.diagnostics["models"])
+
+
+def _close(a, b, rel=1e-3) -> bool:
+    """Equal structures whose floats agree within ``rel``."""
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=rel, abs_tol=1e-9)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k], rel) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_close(x, y, rel) for x, y in zip(a, b))
+    return a == b
 
 
 def test_configured_model_is_used(factory_workspace):
@@ -195,7 +210,7 @@ def test_spend_of_one_time_buyers_is_the_population_mean():
     m = np.where(x > 0, rng.gamma(4.0, 10.0, 300), 0.0)
     repeat = np.flatnonzero(x > 0)
     m[repeat[:2]] = [-5.0, 0.0]  # refunds netting the repeat purchases to zero or less
-    fit = models.fit_spend(x, m, 20.0)
+    fit = lifetime.fit_spend(x, m, 20.0)
     assert fit.excluded == 2 and fit.fitted_customers == len(repeat) - 2
     spend = fit.expected_spend(x, m)
     population = fit.model.expected_spend()
@@ -216,7 +231,7 @@ def test_predictions_equal_the_models_own(name, factory_workspace):
     m = frame.btyd_monetary.to_numpy(float)
     model = PURCHASE_MODELS[name]().fit(x, t_x, T)
     spend = GammaGammaModel().fit(x, m)
-    ours = models.predict_customers(model, x, t_x, T, time_unit="weeks", monthly_discount_rate=0.01)
+    ours = lifetime.predict_customers(model, x, t_x, T, time_unit="weeks", monthly_discount_rate=0.01)
     assert np.allclose(ours["p_alive"], model.p_alive(x, t_x, T))
     assert np.allclose(ours["expected_purchases_90d"], model.conditional_expected_purchases(90 / 7, x, t_x, T))
     for months in models.CLV_MONTHS:

@@ -20,7 +20,8 @@ from customer_value.errors import ConfigError, UserError, WorkspaceError
 from customer_value.features.btyd import default_split
 from customer_value.features.summary import COMPLETED
 from customer_value.models.backtest import PURCHASE_MODELS
-from customer_value.runs.stages.models import fit_spend, run_backtest
+from customer_value.runs.stages.models import run_backtest
+from customer_value.scoring.lifetime import fit_spend
 from customer_value.workspace import Workspace
 from customer_value.workspace.views import connect, has_table
 

@@ -12,7 +12,7 @@ Adds :data:`COLUMNS` to the summary and the facts of the fits to ``ctx.diagnosti
    BG/NBD is the default when the history is too short to backtest.
 3. **Fit** on the whole history to ``as_of`` in ``models.time_unit``; a model that cannot be
    fitted is reported and the next one is tried, down to the documented simple rate model
-   (:class:`RateModel`), so the run never stops here and no value is NaN or infinite.
+   (:class:`~customer_value.scoring.lifetime.RateModel`), so the run never stops here and no value is NaN or infinite.
 4. **Spend.** Gamma-Gamma on repeat buyers with a positive mean repeat spend (the others, whose
    refunds net their repeat purchases to zero or less, are excluded and counted), its
    independence assumption tested; without it, each repeat buyer's own mean.
@@ -24,8 +24,6 @@ once per distinct triple and broadcast back (vectorised, in blocks).
 from __future__ import annotations
 
 import datetime as dt
-import warnings
-from dataclasses import dataclass, field
 from typing import Any
 
 import ibis
@@ -34,32 +32,29 @@ import numpy as np
 import pandas as pd
 
 from customer_value.config import ModelsConfig
-from customer_value.errors import CVAWarning, ModelFitError, UserError
+from customer_value.errors import UserError
 from customer_value.features.btyd import calibration_holdout, default_split
 from customer_value.i18n import msg
-from customer_value.models import (
-    GammaGammaModel,
-    check_data_sufficiency,
-    customer_confidence,
-    evaluate_models,
-    group_triples,
-    spend_frequency_independence,
-)
-from customer_value.models.backtest import PURCHASE_MODELS
-from customer_value.models.clv import UNITS_PER_MONTH
+from customer_value.models import check_data_sufficiency, customer_confidence, evaluate_models
 from customer_value.runs.context import RunContext
+from customer_value.scoring.lifetime import (
+    CLV_MONTHS,
+    DAYS_PER_UNIT,
+    HORIZON_DAYS,
+    SpendFit,
+    error_facts,
+    fit_purchase_model,
+    fit_spend,
+    predict_customers,
+)
 
 __all__ = [
     "AUTO_BACKTEST_CUSTOMERS",
     "COLUMNS",
     "MIN_BACKTEST_DAYS",
     "PREFER_TOLERANCE",
-    "RateModel",
-    "SpendFit",
     "describe_models",
-    "fit_spend",
     "model_frame",
-    "predict_customers",
     "run",
     "run_backtest",
 ]
@@ -68,7 +63,6 @@ COLUMNS = (
     "p_alive", "expected_purchases_90d", "expected_purchases_365d", "clv_12m", "clv_24m", "clv_36m",
     "next_purchase_window", "prediction_confidence",
 )
-DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0}
 #: Display names of the purchase models (the same in every language).
 MODEL_NAMES = {"bgnbd": "BG/NBD", "pareto_nbd": "Pareto/NBD", "mbgnbd": "MBG/NBD", "rate": "rate"}
 #: History (first purchase day to ``as_of``) needed for the automatic choice's backtest.
@@ -77,18 +71,7 @@ MIN_BACKTEST_DAYS = 90
 AUTO_BACKTEST_CUSTOMERS = 100_000
 #: MBG/NBD or Pareto/NBD is preferred to BG/NBD when its holdout MAE is at most this much worse.
 PREFER_TOLERANCE = 0.01
-#: Pareto/NBD, whose likelihood costs ~50× BG/NBD's, is fitted on a fixed random sample of this
-#: many customers when there are more (its parameters describe the population; everyone is scored).
-PARETO_FIT_CUSTOMERS = 250_000
-#: |correlation| at or above this, with p < 0.05, violates the Gamma-Gamma independence assumption.
-WEAK_CORRELATION = 0.3
-#: Below this P(alive) a customer is "unlikely" to return; so is one expecting < 1 purchase a year.
-UNLIKELY_P_ALIVE = 0.5
-WINDOW_MAX_DAYS = 365
-HORIZON_DAYS = (90, 365)
-CLV_MONTHS = (12, 24, 36)
 UNLIKELY = "unlikely"
-_BLOCK = 20_000  # distinct triples predicted at once
 
 
 def _note(name: str, lang: str, **fields: Any) -> dict[str, Any]:
@@ -96,12 +79,6 @@ def _note(name: str, lang: str, **fields: Any) -> dict[str, Any]:
     return {"key": key, "fields": fields, "message": msg(key, lang, **fields)}
 
 
-def _error(exc: UserError) -> dict[str, Any]:
-    return {"key": exc.key, "message": exc.render("en")}
-
-
-def _caught(records: list[warnings.WarningMessage]) -> list[str]:
-    return sorted({str(w.message) for w in records if issubclass(w.category, CVAWarning)})
 
 
 # -- backtest ------------------------------------------------------------------------------------
@@ -167,223 +144,6 @@ def run_backtest(
         sampled_from=sampled_from,
     )
     return result, frame
-
-
-# -- spend ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class SpendFit:
-    """The spend model of the repeat buyers, or why there is none.
-
-    Attributes
-    ----------
-    model
-        Fitted Gamma-Gamma model, or None when it could not be fitted.
-    excluded
-        Repeat buyers left out of the fit: their mean repeat spend is zero or negative (refunds).
-    fitted_customers
-        Repeat buyers the model was fitted on.
-    independence
-        ``correlation``, ``p_value`` and ``violated`` of the spend-frequency test, or None.
-    error
-        Why the model could not be fitted (message key and English text), or None.
-    warnings
-        Messages of the warnings the fit raised.
-    population_mean
-        Mean spend per purchase day used for customers without a usable history of their own.
-    """
-
-    model: GammaGammaModel | None
-    excluded: int
-    fitted_customers: int
-    independence: dict[str, Any] | None = None
-    error: dict[str, Any] | None = None
-    warnings: list[str] = field(default_factory=list)
-    population_mean: float = 0.0
-
-    def expected_spend(self, frequency: np.ndarray, monetary: np.ndarray) -> np.ndarray:
-        """Expected spend per future purchase day, per customer (finite, >= 0).
-
-        Gamma-Gamma's conditional expectation for repeat buyers with a positive mean, and its
-        population mean p·v/(q−1) for everyone else; without the model, the customer's own
-        mean repeat spend, else :attr:`population_mean`.
-        """
-        usable = (frequency > 0) & (monetary > 0)
-        if self.model is not None:
-            x, m = np.where(usable, frequency, 0.0), np.where(usable, monetary, 0.0)
-            return self.model.conditional_expected_spend(x, m)
-        return np.where(usable, monetary, self.population_mean)
-
-
-def fit_spend(frequency: np.ndarray, monetary: np.ndarray, population_mean: float) -> SpendFit:
-    """Fit Gamma-Gamma on the repeat buyers with a positive mean repeat spend and test independence.
-
-    Parameters
-    ----------
-    frequency, monetary
-        Repeat purchase days and mean net amount of the repeat purchase days, per customer.
-    population_mean
-        Fallback mean spend per purchase day (when the model can't be fitted).
-    """
-    repeat = frequency > 0
-    usable = repeat & (monetary > 0)
-    result = SpendFit(None, int((repeat & ~usable).sum()), int(usable.sum()), population_mean=max(population_mean, 0.0))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result.model = GammaGammaModel().fit(frequency[usable], monetary[usable])
-            correlation, p_value = spend_frequency_independence(frequency[usable], monetary[usable])
-        except UserError as exc:
-            result.model, result.error = None, _error(exc)
-        else:
-            violated = abs(correlation) >= WEAK_CORRELATION and p_value < 0.05
-            result.independence = {"correlation": correlation, "p_value": p_value, "violated": bool(violated)}
-    result.warnings = _caught(caught)
-    return result
-
-
-# -- purchase models -----------------------------------------------------------------------------
-
-
-class RateModel:
-    r"""The simple rate model: the fallback when no buy-till-you-die model can be fitted.
-
-    Each customer buys at the rate :math:`\lambda_i = (x_i + \rho\tau) / (T_i + \tau)` — the
-    own repeat rate shrunk towards the pooled rate :math:`\rho = \sum x / \sum T` with the
-    weight of one average history :math:`\tau = \max(\bar T, 1)`. P(alive) is the chance that
-    a customer still buying at that rate would have been silent as long as they have been,
-    :math:`e^{-\lambda_i (T_i - t_{x,i})}`, and the expected purchases in the next ``t`` are
-    :math:`P(\text{alive})\,\lambda_i t`. Not a fitted model: nothing is estimated but ρ.
-
-    Attributes
-    ----------
-    params_ : dict[str, float]
-        ``rho`` (pooled repeat purchases per time unit) and ``tau``.
-    """
-
-    def fit(self, frequency: np.ndarray, recency: np.ndarray, T: np.ndarray) -> RateModel:
-        """Compute the pooled rate from the customers' histories."""
-        total_T = float(np.sum(T))
-        rho = float(np.sum(frequency)) / total_T if total_T > 0 else 0.0
-        tau = max(float(np.mean(T)) if len(T) else 1.0, 1.0)
-        self.params_ = {"rho": rho, "tau": tau}
-        return self
-
-    def _rate(self, x: np.ndarray, T: np.ndarray) -> np.ndarray:
-        rho, tau = self.params_["rho"], self.params_["tau"]
-        return (x + rho * tau) / (T + tau)
-
-    def p_alive(self, frequency: np.ndarray, recency: np.ndarray, T: np.ndarray) -> np.ndarray:
-        """P(alive) per customer, in [0, 1]."""
-        return np.exp(-self._rate(frequency, T) * np.maximum(T - recency, 0.0))
-
-    def conditional_expected_purchases(
-        self, t: object, frequency: np.ndarray, recency: np.ndarray, T: np.ndarray
-    ) -> np.ndarray:
-        """Expected purchases in the next ``t`` (broadcast against the customers)."""
-        rate = self._rate(frequency, T)
-        return np.asarray(t, dtype=np.float64) * rate * self.p_alive(frequency, recency, T)
-
-
-def _fit_purchase_model(name: str, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[Any, list[str]]:
-    if name == "pareto_nbd" and len(x) > PARETO_FIT_CUSTOMERS:
-        rows = np.random.default_rng(0).choice(len(x), PARETO_FIT_CUSTOMERS, replace=False)
-        x, t_x, T = x[rows], t_x[rows], T[rows]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        model = RateModel().fit(x, t_x, T) if name == "rate" else PURCHASE_MODELS[name]().fit(x, t_x, T)
-    return model, _caught(caught)
-
-
-def predict_customers(
-    model: Any, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, *, time_unit: str, monthly_discount_rate: float
-) -> dict[str, np.ndarray]:
-    """Per-customer predictions of a fitted purchase model, computed once per distinct triple.
-
-    Parameters
-    ----------
-    model
-        A fitted purchase model (or :class:`RateModel`).
-    x, t_x, T
-        Each customer's history, in ``time_unit``.
-    time_unit
-        ``"days"`` or ``"weeks"``.
-    monthly_discount_rate
-        Discount rate per month for the discounted purchases.
-
-    Returns
-    -------
-    ``p_alive``, ``expected_purchases_90d``, ``expected_purchases_365d``, ``discounted_<n>m``
-    (Σ over months of discounted expected purchases, n in :data:`CLV_MONTHS`), and
-    ``window_earliest_days`` / ``window_latest_days`` (whole days until the expected purchases
-    of a customer alive now reach 0.5 / 1; -1 when the customer is unlikely to return).
-
-    Raises
-    ------
-    ModelFitError
-        A prediction is not finite.
-    """
-    ux, utx, uT, _, inverse = group_triples(x, t_x, T)
-    days = DAYS_PER_UNIT[time_unit]
-    months = np.arange(1, max(CLV_MONTHS) + 1, dtype=np.float64)
-    horizons = np.concatenate([months * UNITS_PER_MONTH[time_unit], np.array(HORIZON_DAYS, dtype=np.float64) / days])
-    discounts = (1.0 + monthly_discount_rate) ** -months
-    out = {name: np.empty(len(ux)) for name in (
-        "p_alive", "expected_purchases_90d", "expected_purchases_365d",
-        *(f"discounted_{n}m" for n in CLV_MONTHS), "window_earliest_days", "window_latest_days",
-    )}
-    for start in range(0, len(ux), _BLOCK):
-        part = slice(start, start + _BLOCK)
-        bx, btx, bT = ux[part], utx[part], uT[part]
-        alive = np.clip(model.p_alive(bx, btx, bT), 0.0, 1.0)
-        cumulative = model.conditional_expected_purchases(horizons[:, None], bx, btx, bT)
-        steps = np.diff(cumulative[: len(months)], axis=0, prepend=0.0)
-        discounted = np.cumsum(discounts[:, None] * np.maximum(steps, 0.0), axis=0)
-        out["p_alive"][part] = alive
-        out["expected_purchases_90d"][part] = cumulative[-2]
-        out["expected_purchases_365d"][part] = cumulative[-1]
-        for n in CLV_MONTHS:
-            out[f"discounted_{n}m"][part] = discounted[n - 1]
-        earliest, latest = _window(model, bx, btx, bT, alive, days)
-        out["window_earliest_days"][part], out["window_latest_days"][part] = earliest, latest
-    for name, values in out.items():
-        if not np.all(np.isfinite(values)):
-            raise ModelFitError("models.non_finite_prediction", model=type(model).__name__, what=name,
-                                count=int((~np.isfinite(values)).sum()))
-    return {name: values[inverse] for name, values in out.items()}
-
-
-def _window(
-    model: Any, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, alive: np.ndarray, days: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Whole days until the expected purchases given alive reach 0.5 and 1 (-1: unlikely)."""
-    earliest = np.full(len(x), -1.0)
-    latest = np.full(len(x), -1.0)
-    candidates = np.flatnonzero(alive >= UNLIKELY_P_ALIVE)
-    if not candidates.size:
-        return earliest, latest
-    cx, ctx, cT, calive = x[candidates], t_x[candidates], T[candidates], alive[candidates]
-
-    def given_alive(day: np.ndarray, keep: np.ndarray) -> np.ndarray:
-        return model.conditional_expected_purchases(day[keep] / days, cx[keep], ctx[keep], cT[keep]) / calive[keep]
-
-    everyone = np.ones(len(cx), dtype=bool)
-    likely = given_alive(np.full(len(cx), float(WINDOW_MAX_DAYS)), everyone) >= 1.0
-    for threshold, target in ((0.5, earliest), (1.0, latest)):
-        low = np.zeros(len(cx))  # below the threshold at day 0
-        high = np.full(len(cx), float(WINDOW_MAX_DAYS))  # at or above it (where likely)
-        while True:
-            open_ = likely & (high - low > 1)
-            if not open_.any():
-                break
-            middle = np.floor((low + high) / 2)
-            reached = np.zeros(len(cx), dtype=bool)
-            reached[open_] = given_alive(middle, open_) >= threshold
-            high = np.where(open_ & reached, middle, high)
-            low = np.where(open_ & ~reached, middle, low)
-        target[candidates[likely]] = high[likely]
-    return earliest, latest
 
 
 # -- the choice ----------------------------------------------------------------------------------
@@ -483,14 +243,14 @@ def run(ctx: RunContext) -> None:
     attempts: list[dict[str, Any]] = []
     for name in _fallback_order(chosen, backtest):
         try:
-            model, fit_warnings = _fit_purchase_model(name, x, t_x, T)
+            model, fit_warnings = fit_purchase_model(name, x, t_x, T)
             predictions = predict_customers(model, x, t_x, T, time_unit=config.time_unit,
                                             monthly_discount_rate=config.monthly_discount_rate)
             break
         except UserError as exc:
             if name == "rate":  # the rate model fails only on invalid inputs: a bug upstream
                 raise
-            attempts.append({"model": name, **_error(exc)})
+            attempts.append({"model": name, **error_facts(exc)})
             notes.append(_note("fit_failed", lang, model=MODEL_NAMES[name], as_of=ctx.as_of.isoformat(),
                                detail=exc.render(lang)))
     if name == "rate":
