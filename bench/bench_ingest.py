@@ -3,7 +3,7 @@
 Each case runs in a fresh child process, so the peak memory is the ingest's own. Files are
 generated with a fixed seed: clean UTF-8 (ISO dates, plain amounts) and messy (BOM, Chinese
 headers, ``¥1,234.50`` amounts, Chinese statuses, ``2024/3/5 14:22:10`` dates), and the messy file
-re-encoded as GBK. Usage: ``python bench/bench_ingest.py [--rows N]``.
+re-encoded as GBK. Usage: ``python bench/bench_ingest.py [--rows N] [--append]``.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _to_gbk(source: Path, target: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--no-record", action="store_true", help="Print only; don't append to RESULTS.md.")
+    parser.add_argument("--append", action="store_true", help="append the results to bench/RESULTS.md")
     args = parser.parse_args()
     from customer_value.sample import write_orders_csv
 
@@ -69,7 +69,7 @@ def main() -> None:
             rows.append([label, f"{figures['rows_in']:,}", f"{size_mb:.0f} MB", f"{figures['seconds']:.1f} s",
                          f"{wall:.1f} s", f"{figures['peak_mb']:.0f} MB", "< 15 s, < 2 GB", "met" if ok else "NOT met"])
             print(label, figures, f"process wall {wall:.1f} s", flush=True)
-    if args.no_record:
+    if not args.append:
         return
     text = append_section(
         "Ingest (bench_ingest.py)",

@@ -2,7 +2,7 @@
 
 Orders come from the seeded bulk generator and are stored as clean batches of a workspace (the
 ingest is measured by bench_ingest.py); the run is then timed stage by stage in a child process,
-whose peak memory is the run's own. Usage: ``python bench/bench_run.py [--customers N]``.
+whose peak memory is the run's own. Usage: ``python bench/bench_run.py [--customers N] [--append]``.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--no-record", action="store_true", help="Print only; don't append to RESULTS.md.")
+    parser.add_argument("--append", action="store_true", help="append the results to bench/RESULTS.md")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "ws"
@@ -76,7 +76,7 @@ def main() -> None:
             sys.exit(done.stderr)
         figures = json.loads(done.stdout.strip().splitlines()[-1])
     print(json.dumps(figures, indent=2))
-    if args.no_record:
+    if not args.append:
         return
     ok = figures["seconds"] < 120 and figures["peak_mb"] < 8192
     stages = ", ".join(f"{k} {v:.1f} s" for k, v in figures["stages"].items())
