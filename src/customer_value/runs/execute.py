@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import asdict
-from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -95,8 +93,3 @@ def execute_run(
         writer.discard()
         raise
     return manifest
-
-
-def manifest_dict(manifest: RunManifest) -> dict[str, Any]:
-    """A manifest as plain JSON-able data."""
-    return asdict(manifest)

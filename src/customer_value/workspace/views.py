@@ -7,7 +7,6 @@ so every table is seen with master customer ids. ``source_customer_id`` keeps th
 from __future__ import annotations
 
 import ibis
-import pyarrow as pa
 
 from customer_value.config import TABLES
 from customer_value.workspace.layout import Workspace
@@ -115,8 +114,3 @@ def _create_resolved_view(con, table: str) -> None:
 def has_table(con: ibis.BaseBackend, table: str) -> bool:
     """Whether the workspace holds data for ``table``."""
     return table in con.list_tables()
-
-
-def to_arrow(con: ibis.BaseBackend, table: str) -> pa.Table:
-    """A whole view as an Arrow table."""
-    return con.table(table).to_pyarrow()
