@@ -10,8 +10,6 @@ import datetime as dt
 import time
 from collections.abc import Callable
 
-import ibis
-import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
@@ -24,12 +22,6 @@ from customer_value.workspace import Workspace
 from customer_value.workspace.currency import figures_currency, order_currencies
 from customer_value.workspace.store import list_batches
 from customer_value.workspace.views import connect, has_table
-
-
-def default_as_of(orders: ir.Table, con: ibis.BaseBackend) -> dt.date:
-    """The date of the last order."""
-    last = con.execute(orders.ordered_at.max())
-    return pd.Timestamp(last).date()
 
 
 def execute_run(
@@ -51,8 +43,9 @@ def execute_run(
     if not has_table(con, "orders"):
         raise WorkspaceError("workspace.no_orders", path=str(workspace.root))
     orders = con.table("orders")
-    first = pd.Timestamp(con.execute(orders.ordered_at.min())).date()
-    as_of = as_of or default_as_of(orders, con)
+    span = con.execute(orders.aggregate(first=orders.ordered_at.min(), last=orders.ordered_at.max())).iloc[0]
+    first = pd.Timestamp(span["first"]).date()
+    as_of = as_of or pd.Timestamp(span["last"]).date()  # default: the date of the last order
     if as_of < first:
         raise ConfigError("option.before_first_order", as_of=str(as_of), first=str(first))
     now = now or dt.datetime.now()
@@ -72,6 +65,7 @@ def execute_run(
         seconds[name] = round(time.perf_counter() - started, 3)
     if ctx.summary.empty:
         raise WorkspaceError("workspace.no_orders_before", path=str(workspace.root), as_of=str(as_of))
+    batches = list_batches(workspace)
     writer = RunWriter(workspace, new_run_id(now))
     try:
         writer.write_table("summary", pa.Table.from_pandas(ctx.summary, preserve_index=False))
@@ -82,7 +76,7 @@ def execute_run(
             customers=len(ctx.summary),
             tables=["summary"],
             settings=settings.model_dump(mode="json"),
-            inputs={t: [b.batch_id for b in list_batches(workspace, t)] for t in con.list_tables()
+            inputs={t: [b.batch_id for b in batches if b.table == t] for t in con.list_tables()
                     if not t.startswith("_") and t not in ("customer_map", "quarantine")},
             stage_seconds=seconds,
             diagnostics=ctx.diagnostics,
