@@ -16,8 +16,9 @@ def create_profiles_view(con: ibis.BaseBackend) -> None:
     Every master customer seen in ``customers`` or ``orders`` has a row; each field holds the
     newest non-null value among the customer's source rows; ``source_ids`` lists the merged ids.
     """
+    customers = has_table(con, "customers")
     parts = []
-    if has_table(con, "customers"):
+    if customers:
         parts.append("SELECT customer_id, source_customer_id FROM customers")
     if has_table(con, "orders"):
         parts.append("SELECT DISTINCT customer_id, source_customer_id FROM orders")
@@ -26,7 +27,7 @@ def create_profiles_view(con: ibis.BaseBackend) -> None:
         return
     ids = " UNION ".join(parts)
     fields = ""
-    if has_table(con, "customers"):
+    if customers:
         columns = [c for c in con.table("customers").columns if c not in NOT_PROFILE]
         picks = ", ".join(
             f'arg_max(c."{col}", c._order) FILTER (WHERE c."{col}" IS NOT NULL) AS "{col}"' for col in columns
@@ -38,7 +39,7 @@ def create_profiles_view(con: ibis.BaseBackend) -> None:
             " FROM customers JOIN _batches b ON customers._batch = b.batch) c GROUP BY customer_id"
         )
         fields = ", f.* EXCLUDE (customer_id)" if columns else ""
-    join = "LEFT JOIN _customer_fields f USING (customer_id)" if has_table(con, "customers") else ""
+    join = "LEFT JOIN _customer_fields f USING (customer_id)" if customers else ""
     con.raw_sql(
         "CREATE OR REPLACE VIEW customer_profiles AS "
         f"SELECT i.customer_id, list_sort(list_distinct(list(i.source_customer_id))) AS source_ids{fields} "
