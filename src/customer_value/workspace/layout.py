@@ -6,6 +6,7 @@
     data/tables/<table>/<batch>.parquet      clean rows of one ingested source
     data/quarantine/<table>/<batch>.parquet  rows set aside, with field and reason
     data/batches/<table>/<batch>.json        what one ingest read, kept and set aside
+    data/superseded/<table>/<batch>.parquet  order ids of stored orders the batch exports again
     data/customer_map.parquet                source customer id -> master customer id
     runs/<run id>/                           one immutable analysis snapshot
     runs/CURRENT                             the id of the current run
@@ -48,6 +49,9 @@ class Workspace:
 
     def batches_dir(self, table: str) -> Path:
         return self.data_dir / "batches" / table
+
+    def superseded_dir(self, table: str) -> Path:
+        return self.data_dir / "superseded" / table
 
     @property
     def customer_map_path(self) -> Path:

@@ -62,7 +62,7 @@ def write_batch(
     """
     table, batch = record.table, record.batch_id
     if superseded is not None and superseded.num_rows:
-        path = workspace.data_dir / "superseded" / table / f"{batch}.parquet"
+        path = workspace.superseded_dir(table) / f"{batch}.parquet"
         _write_atomic(path, lambda p: pq.write_table(superseded, p))
     _write_atomic(workspace.table_dir(table) / f"{batch}.parquet", lambda p: pq.write_table(kept, p))
     _write_atomic(workspace.quarantine_dir(table) / f"{batch}.parquet", lambda p: pq.write_table(quarantine, p))
@@ -90,18 +90,20 @@ def find_batch(workspace: Workspace, table: str, fingerprint: str) -> BatchRecor
     return next((r for r in list_batches(workspace, table) if r.fingerprint == fingerprint), None)
 
 
+def _batch_files(workspace: Workspace, table: str, folder: Path) -> list[Path]:
+    files = [folder / f"{r.batch_id}.parquet" for r in list_batches(workspace, table)]
+    return [f for f in files if f.exists()]
+
+
 def table_files(workspace: Workspace, table: str, *, quarantine: bool = False) -> list[Path]:
     """Data files of the visible batches of ``table``."""
     folder = workspace.quarantine_dir(table) if quarantine else workspace.table_dir(table)
-    files = [folder / f"{r.batch_id}.parquet" for r in list_batches(workspace, table)]
-    return [f for f in files if f.exists()]
+    return _batch_files(workspace, table, folder)
 
 
 def superseded_files(workspace: Workspace, table: str) -> list[Path]:
     """Files listing the orders each visible batch exports again."""
-    folder = workspace.data_dir / "superseded" / table
-    files = [folder / f"{r.batch_id}.parquet" for r in list_batches(workspace, table)]
-    return [f for f in files if f.exists()]
+    return _batch_files(workspace, table, workspace.superseded_dir(table))
 
 
 def tables_present(workspace: Workspace) -> list[str]:
@@ -112,7 +114,7 @@ def tables_present(workspace: Workspace) -> list[str]:
 def drop_table(workspace: Workspace, table: str) -> None:
     """Remove every batch of ``table`` (manifests first, so nothing half-visible remains)."""
     folders = (workspace.batches_dir(table), workspace.table_dir(table), workspace.quarantine_dir(table),
-               workspace.data_dir / "superseded" / table)
+               workspace.superseded_dir(table))
     for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
 
