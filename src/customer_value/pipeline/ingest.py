@@ -37,17 +37,15 @@ def check_table(table: str) -> str:
     return table
 
 
-def _existing_hashes(workspace: Workspace, table: str) -> np.ndarray:
-    files = table_files(workspace, table)
+def _existing_hashes(files: list[Path]) -> np.ndarray:
     if not files:
         return np.array([], dtype=np.uint64)
     result = duckdb.execute(f"SELECT _row_hash FROM {parquet_scan(files)}").to_arrow_table()
     return result.column(0).to_numpy()
 
 
-def _stored_sales(workspace: Workspace, order_ids: list[str]) -> set[str]:
-    """Of ``order_ids``, those with a completed row in the stored orders."""
-    files = table_files(workspace, "orders")
+def _stored_sales(files: list[Path], order_ids: list[str]) -> set[str]:
+    """Of ``order_ids``, those with a completed row in the stored orders (``files``)."""
     if not files:
         return set()
     con = duckdb.connect()
@@ -59,9 +57,8 @@ def _stored_sales(workspace: Workspace, order_ids: list[str]) -> set[str]:
     return {r[0] for r in rows}
 
 
-def _exported_again(workspace: Workspace, kept: pa.Table, batch_id: str) -> pa.Table:
-    """Order ids of this batch's sales or cancellations that stored orders already have."""
-    files = table_files(workspace, "orders")
+def _exported_again(files: list[Path], kept: pa.Table, batch_id: str) -> pa.Table:
+    """Order ids of this batch's sales or cancellations that the stored orders (``files``) already have."""
     if not files or "order_id" not in kept.column_names:
         return pa.table({"batch": pa.array([], pa.string()), "order_id": pa.array([], pa.string())})
     con = duckdb.connect()
@@ -95,6 +92,7 @@ def ingest_raw(
             changed = previous.mapping != dict(columns.columns)
             return IngestOutcome(record=previous, skipped=True, mapping_changed=changed)
     batch_id = raw.fingerprint[:16]
+    stored = [] if replace else table_files(workspace, table)
     result = clean_table(
         raw.table,
         apply_mapping(raw.table, columns),
@@ -103,8 +101,8 @@ def ingest_raw(
         config=settings.quality,
         source=raw.source,
         batch_id=batch_id,
-        existing_hashes=None if replace else _existing_hashes(workspace, table),
-        has_sale=None if replace else lambda ids: _stored_sales(workspace, ids),
+        existing_hashes=None if replace else _existing_hashes(stored),
+        has_sale=None if replace else lambda ids: _stored_sales(stored, ids),
     )
     record = BatchRecord(
         batch_id=batch_id,
@@ -131,7 +129,7 @@ def ingest_raw(
             "rule_parts": result.rules,
         },
     )
-    superseded = None if replace or table != "orders" else _exported_again(workspace, result.kept, batch_id)
+    superseded = None if replace or table != "orders" else _exported_again(stored, result.kept, batch_id)
     if superseded is not None and superseded.num_rows:
         record.details["orders_exported_again"] = superseded.num_rows
     if replace:
