@@ -38,6 +38,7 @@ from customer_value.quality import (
     parse_quantities,
     refund_amounts_negative,
 )
+from customer_value.workspace.store import INTERNAL_COLUMNS
 
 QUARANTINE_SCHEMA = pa.schema(
     [
@@ -51,7 +52,6 @@ QUARANTINE_SCHEMA = pa.schema(
         ("raw", pa.string()),
     ]
 )
-INTERNAL = ("_row", "_batch", "_row_hash")
 
 
 @dataclass
@@ -175,7 +175,7 @@ def _keep_as_refunded_sale(columns: dict[str, pa.Array], rows: np.ndarray) -> No
 
 
 def _row_hashes(table: pa.Table) -> np.ndarray:
-    columns = [c for c in table.column_names if c not in INTERNAL]
+    columns = [c for c in table.column_names if c not in INTERNAL_COLUMNS]
     con = duckdb.connect()
     con.register("t", table.select(columns))
     quoted = ", ".join(f'"{c}"' for c in columns)

@@ -11,8 +11,8 @@ from typing import Any
 from customer_value.config import Settings
 from customer_value.workspace import Workspace
 from customer_value.workspace.currency import figures_currency, order_currencies
-from customer_value.workspace.store import list_batches, tables_present
-from customer_value.workspace.views import INTERNAL_COLUMNS, connect
+from customer_value.workspace.store import INTERNAL_COLUMNS, list_batches, tables_present
+from customer_value.workspace.views import connect
 
 #: Main date column per table, for the date range.
 DATE_COLUMNS = {

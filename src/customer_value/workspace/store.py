@@ -19,6 +19,8 @@ import pyarrow.parquet as pq
 from customer_value.workspace.layout import Workspace
 
 ROW_HASH = "_row_hash"
+#: Columns every stored row carries about itself: where it came from, and its content hash.
+INTERNAL_COLUMNS = ("_row", "_batch", ROW_HASH)
 
 
 @dataclass(frozen=True)

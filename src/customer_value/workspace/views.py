@@ -22,7 +22,6 @@ CUSTOMER_ID_COLUMNS = {
     "opportunities": ("customer_id",),
     "referrals": ("referrer_id", "referred_id"),
 }
-INTERNAL_COLUMNS = (ROW_HASH, "_batch", "_row")
 
 
 def _columns(con, relation: str) -> list[str]:
