@@ -35,6 +35,17 @@ def make_orders(n_customers: int = 50, *, seed: int = 0, start: str = "2024-01-0
     return pd.DataFrame(rows, columns=ORDER_COLUMNS)
 
 
+def make_steady_orders(n_customers: int = 300, *, seed: int = 0) -> pd.DataFrame:
+    """Customers who each buy like clockwork every 5–60 days for two years: nobody drops out."""
+    rng = np.random.default_rng(seed)
+    origin, rows = pd.Timestamp("2023-01-01 10:00"), []
+    for c in range(n_customers):
+        gap, first = int(rng.integers(5, 60)), int(rng.integers(0, 120))
+        rows += [(f"C{c:04d}", f"O{c}-{k}", origin + pd.Timedelta(days=day), 50.0, "completed")
+                 for k, day in enumerate(range(first, 730, gap))]
+    return pd.DataFrame(rows, columns=ORDER_COLUMNS)
+
+
 def orders_from_rows(rows) -> pd.DataFrame:
     """Orders from hand-written ``(customer_id, order_id, "2024-01-01 10:00", amount, status)`` rows."""
     frame = pd.DataFrame(rows, columns=ORDER_COLUMNS)

@@ -6,12 +6,13 @@ import re
 import pytest
 from customer_value.sample import write_cdnow_csv
 from tests.cli.helpers import cva, ok, user_error
-from tests.factories import make_orders, workspace_with_orders
+from tests.factories import make_orders, make_steady_orders, workspace_with_orders
 
-MODEL_KEYS = {"fitted", "params", "standard_errors", "log_likelihood", "predicted_total", "actual_total", "mae",
-              "rmse", "beats_baseline", "warnings", "error"}
+MODEL_KEYS = {"fitted", "params", "standard_errors", "log_likelihood", "predicted_total", "actual_total",
+              "total_error", "calibration_error", "mae", "rmse", "score", "beats_baseline", "warnings", "error"}
 TOP_KEYS = {"calibration_end", "holdout_end", "holdout_days", "holdout_length", "time_unit", "customers",
-            "repeat_buyers", "best_model", "models", "baseline", "calibration_table", "spend"}
+            "repeat_buyers", "best_model", "fallback", "max_total_error", "models", "baseline", "fallbacks",
+            "calibration_table", "spend"}
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +102,13 @@ def test_keys_stay_when_no_model_can_be_fitted(tmp_path):
     assert not report["spend"]["fitted"] and report["spend"]["predicted_revenue"] is None
     human = ok(cva("backtest", "-w", workspace.root, "--lang", "zh"))
     assert "未能拟合" in human.stdout
+
+
+@pytest.mark.parametrize("lang, fragment", [("en", "none beats the baseline: the naive rate model is used"),
+                                            ("zh", "没有模型胜过基准：改用朴素购买率模型")])
+def test_no_model_beats_the_baseline(tmp_path, lang, fragment):
+    workspace = workspace_with_orders(tmp_path / "ws", make_steady_orders())
+    report = json.loads(ok(cva("backtest", "-w", workspace.root, "--json")).stdout)
+    assert report["best_model"] is None and report["fallback"] == "naive"
+    assert not any(m["beats_baseline"] for m in report["models"].values())
+    assert ok(cva("backtest", "-w", workspace.root, "--lang", lang)).stdout.count(fragment) == 1

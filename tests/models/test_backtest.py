@@ -8,18 +8,20 @@ import pytest
 from cdnow_data import summary, transactions
 
 from customer_value.errors import MissingColumnError, UserError
-from customer_value.models.backtest import evaluate_models
+from customer_value.models import backtest
+from customer_value.models.backtest import MAX_TOTAL_ERROR, PURCHASE_MODELS, evaluate_models
+from customer_value.models.bgnbd import BetaGeoModel
 
 CALIBRATION_END = pd.Timestamp("1997-09-30")
 HOLDOUT_END = pd.Timestamp("1998-06-30")
 
 
-def _split() -> pd.DataFrame:
+def _split(holdout_end: pd.Timestamp = HOLDOUT_END) -> pd.DataFrame:
     """Per customer, in weeks: calibration summary, holdout purchases and mean holdout spend."""
     daily = transactions().groupby(["customer_id", "date"], as_index=False)["amount"].sum()  # same day = one
     first = daily.groupby("customer_id")["date"].min()
     calib = daily[daily["date"] <= CALIBRATION_END]
-    holdout = daily[(daily["date"] > CALIBRATION_END) & (daily["date"] <= HOLDOUT_END)]
+    holdout = daily[(daily["date"] > CALIBRATION_END) & (daily["date"] <= holdout_end)]
     frame = pd.DataFrame(index=first.index)
     frame["frequency"] = calib.groupby("customer_id").size() - 1
     frame["recency"] = (calib.groupby("customer_id")["date"].max() - first).dt.days / 7
@@ -107,3 +109,53 @@ def test_missing_columns_and_bad_length_raise():
     frame = pd.DataFrame({"frequency": [1], "recency": [1.0], "T": [2.0], "holdout_purchases": [0]})
     with pytest.raises(UserError):
         evaluate_models(frame, 0.0)
+
+
+class _PredictsNothing(BetaGeoModel):
+    """A fitted BG/NBD whose predictions all came out 0 (what an overflowing 2F1 once did)."""
+
+    def conditional_expected_purchases(self, t, frequency, recency, T):
+        return np.zeros(len(np.asarray(frequency)))
+
+
+def test_a_model_that_predicts_nothing_is_never_best(monkeypatch):
+    # A four-week holdout: 93% of the customers buy nothing in it, so predicting 0 for everyone
+    # has the lowest per-customer MAE of all, baseline included.
+    holdout_end = CALIBRATION_END + pd.Timedelta(weeks=4)
+    frame = _split(holdout_end)
+    assert (frame["holdout_purchases"] == 0).mean() > 0.9
+    monkeypatch.setitem(PURCHASE_MODELS, "nothing", _PredictsNothing)
+    result = evaluate_models(frame, holdout_length=4.0)
+    nothing = result["models"].pop("nothing")
+    assert nothing["mae"] < min(m["mae"] for m in result["models"].values())
+    assert nothing["mae"] < result["baseline"]["mae"]
+    assert nothing["total_error"] == -1.0 and not nothing["beats_baseline"]
+    assert result["best_model"] in ("bgnbd", "pareto_nbd", "mbgnbd")
+    best = result["models"][result["best_model"]]
+    assert best["beats_baseline"] and abs(best["total_error"]) <= MAX_TOTAL_ERROR
+
+
+def test_the_errors_of_the_total_and_by_bucket_by_hand():
+    predicted = np.array([1.0, 1.0, 0.0, 4.0])
+    actual = np.array([0.0, 2.0, 1.0, 1.0])
+    errors = backtest._errors(predicted, actual, frequency=np.array([0.0, 0.0, 1.0, 9.0]))
+    assert errors["mae"] == pytest.approx(6 / 4)
+    assert errors["total_error"] == pytest.approx((6 - 4) / 4)
+    # buckets: 0 → (1+1) − (0+2) = 0; 1 → 0 − 1 = −1; 7+ → 4 − 1 = 3
+    assert errors["calibration_error"] == pytest.approx((0 + 1 + 3) / 4)
+
+
+def test_the_naive_fallback_is_the_baseline(cdnow_backtest):
+    result, _ = cdnow_backtest
+    naive = result["fallbacks"]["naive"]
+    assert {k: naive[k] for k in result["baseline"]} == result["baseline"]
+    assert not naive["beats_baseline"]  # the baseline does not beat itself
+
+
+def test_a_model_off_in_total_does_not_beat_the_baseline():
+    entry = {"fitted": True, "mae": 0.5, "total_error": -(MAX_TOTAL_ERROR + 0.01), "calibration_error": 0.4}
+    backtest._judge(entry, {"mae": 1.0})
+    assert entry["beats_baseline"] is False
+    entry["total_error"] = MAX_TOTAL_ERROR - 0.01
+    backtest._judge(entry, {"mae": 1.0})
+    assert entry["beats_baseline"] is True and entry["score"] == pytest.approx(0.5 + 0.29 + 0.4)

@@ -1,5 +1,6 @@
 """The real Online Retail II file: every figure of its README is matched and reconciled."""
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -7,6 +8,8 @@ import pytest
 
 from customer_value.pipeline.ingest import ingest_file
 from customer_value.pipeline.report import quality_report
+from customer_value.runs.execute import execute_run
+from customer_value.runs.snapshot import read_run_table
 from customer_value.workspace import init_workspace
 from customer_value.workspace.views import connect
 
@@ -79,3 +82,18 @@ def test_quarantine_keeps_the_raw_line(retail):
     raw = con.raw_sql("SELECT raw FROM quarantine ORDER BY row LIMIT 1").fetchone()[0]
     assert set(json.loads(raw)) == {"Invoice", "StockCode", "Description", "Quantity", "InvoiceDate", "Price",
                                     "Customer ID", "Country"}
+
+
+def test_p_alive_is_left_empty_where_the_fit_finds_no_dropout(retail):
+    # Every buy-till-you-die fit of this file has no dropout (a → 0): P(alive) ≥ 0.99 for all,
+    # beside customers the lifecycle rules call churned. It is not shown; the run says why.
+    workspace, _, _ = retail
+    manifest = execute_run(workspace, workspace.settings(), now=dt.datetime(2025, 1, 2))
+    summary = read_run_table(workspace, manifest.run_id, "summary").to_pandas()
+    models = manifest.diagnostics["models"]
+    assert models["purchase_model"] in ("bgnbd", "mbgnbd", "pareto_nbd")
+    assert models["p_alive_informative"] is False and summary["p_alive"].isna().all()
+    note = next(n for n in models["notes"] if n["key"].startswith("models.run.p_alive_"))
+    assert note["key"] in ("models.run.p_alive_dropout_at_edge", "models.run.p_alive_constant")
+    assert (summary["lifecycle_stage"] == "churned").sum() > 500
+    assert summary["expected_purchases_365d"].gt(0).all()

@@ -13,7 +13,7 @@ import pytest
 from customer_value.config import ModelsConfig
 from customer_value.errors import ModelFitError
 from customer_value.models import GammaGammaModel, customer_lifetime_value
-from customer_value.models.backtest import PURCHASE_MODELS
+from customer_value.models.backtest import PREFER_TOLERANCE, PURCHASE_MODELS
 from customer_value.pipeline.ingest import ingest_file
 from customer_value.runs.context import RunContext
 from customer_value.runs.execute import execute_run
@@ -23,7 +23,7 @@ from customer_value.scoring import lifetime
 from customer_value.sample import write_cdnow_csv
 from customer_value.workspace import init_workspace
 from customer_value.workspace.views import connect
-from tests.factories import make_orders, workspace_with_orders
+from tests.factories import make_orders, make_steady_orders, workspace_with_orders
 
 NOW = dt.datetime(2025, 1, 2, 9, 0)
 NUMERIC = [c for c in models.COLUMNS if c not in ("next_purchase_window", "prediction_confidence")]
@@ -45,9 +45,9 @@ def _stage(workspace, as_of=None, **config):
 
 def _check_columns(frame: pd.DataFrame) -> None:
     assert set(models.COLUMNS) <= set(frame.columns)
-    values = frame[NUMERIC].to_numpy(dtype=float)
+    values = frame[[c for c in NUMERIC if c != "p_alive"]].to_numpy(dtype=float)
     assert np.isfinite(values).all()
-    assert frame["p_alive"].between(0, 1).all()
+    assert frame["p_alive"].between(0, 1).all() or frame["p_alive"].isna().all()  # empty: not informative
     assert (frame[["expected_purchases_90d", "expected_purchases_365d", "clv_12m"]] >= 0).all().all()
     assert (frame["expected_purchases_90d"] <= frame["expected_purchases_365d"]).all()
     assert (frame["clv_12m"] <= frame["clv_24m"]).all() and (frame["clv_24m"] <= frame["clv_36m"]).all()
@@ -80,15 +80,39 @@ def test_auto_choice_is_the_backtest_winner_and_says_why(factory_workspace):
     diagnostics = ctx.diagnostics["models"]
     choice, backtest = diagnostics["choice"], diagnostics["backtest"]
     assert choice["method"] == "backtest" and choice["message"]
-    fitted = {name: m["mae"] for name, m in backtest["models"].items() if m["fitted"]}
-    best = min(fitted, key=fitted.get)
-    assert backtest["best_model"] == best
+    beating = {name: m["score"] for name, m in backtest["models"].items() if m["beats_baseline"]}
+    best = min(beating, key=beating.get)
+    assert backtest["best_model"] == diagnostics["purchase_model"]
     if diagnostics["purchase_model"] != best:  # MBG/NBD or Pareto/NBD preferred within the tolerance
         assert best == "bgnbd" and choice["key"] == "models.run.choice_prefer"
-        assert fitted[diagnostics["purchase_model"]] <= fitted["bgnbd"] * (1 + models.PREFER_TOLERANCE)
+        assert beating[diagnostics["purchase_model"]] <= beating["bgnbd"] * (1 + PREFER_TOLERANCE)
     # the backtest lies inside the history before as_of
     assert backtest["holdout_end"] == ctx.as_of.isoformat()
     assert backtest["calibration_end"] < backtest["holdout_end"]
+
+
+def test_when_no_model_beats_the_baseline_the_run_says_so_and_uses_the_baseline(tmp_path):
+    # Steady buyers: each one's own rate predicts the holdout far better than any buy-till-you-die
+    # model, which shrinks everyone towards the average (and finds no dropout).
+    ctx = _stage(workspace_with_orders(tmp_path / "ws", make_steady_orders()))
+    diagnostics = ctx.diagnostics["models"]
+    backtest = diagnostics["backtest"]
+    fitted = [m for m in backtest["models"].values() if m["fitted"]]
+    assert fitted and all(m["mae"] > backtest["baseline"]["mae"] and not m["beats_baseline"] for m in fitted)
+    assert backtest["best_model"] is None
+    assert diagnostics["purchase_model"] == "naive"
+    assert diagnostics["choice"]["method"] == "fallback"
+    assert diagnostics["choice"]["key"] == "models.run.choice_no_model_beats_baseline"
+    assert "naive" in diagnostics["choice"]["message"] and "BG/NBD" in diagnostics["choice"]["message"]
+    assert diagnostics["attempts"] == []  # the failed models are not fitted as fallbacks
+    # no dropout: P(alive) is left empty and the run says why
+    assert diagnostics["p_alive_informative"] is False
+    assert ctx.summary["p_alive"].isna().all()
+    assert any(n["key"] == "models.run.p_alive_no_dropout_model" for n in diagnostics["notes"])
+    # the expected purchases are each customer's own rate
+    row = ctx.summary.set_index("customer_id").loc["C0000"]
+    rate = row["btyd_frequency"] / row["btyd_T_days"]
+    assert row["expected_purchases_365d"] == pytest.approx(365 * rate, rel=1e-3)
 
 
 def test_orders_after_as_of_change_nothing(tmp_path):

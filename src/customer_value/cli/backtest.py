@@ -43,7 +43,7 @@ def backtest(
 ) -> None:
     """Backtest the lifetime value models: fit on a calibration period, predict the holdout."""
     from customer_value.pipeline.backtest import backtest_workspace
-    from customer_value.runs.stages.models import MODEL_NAMES
+    from customer_value.runs.stages.models import model_name
 
     lang = language(workspace, lang)
     ws = workspace_of(workspace)
@@ -57,7 +57,7 @@ def backtest(
         print_json(report)
         return
     for section in (_overview, _models, _calibration, _spend):
-        print_table(*section(report, lang, MODEL_NAMES))
+        print_table(*section(report, lang, {n: model_name(n, lang) for n in (*report["models"], *report["fallbacks"])}))
 
 
 def _overview(report: dict[str, Any], lang: str, names: dict[str, str]) -> tuple[str, list[str], list[list[Any]]]:
@@ -71,7 +71,8 @@ def _overview(report: dict[str, Any], lang: str, names: dict[str, str]) -> tuple
         [msg("backtest.repeat_buyers", lang), report["repeat_buyers"]],
         [msg("backtest.time_unit", lang), unit],
         [msg("backtest.holdout_length", lang), length],
-        [msg("backtest.best_model", lang), names[best] if best else msg("backtest.none", lang)],
+        [msg("backtest.best_model", lang),
+         names[best] if best else msg("backtest.no_best", lang, fallback=names[report["fallback"]])],
     ]
     title = msg("backtest.overview_title", lang, calibration_end=report["calibration_end"],
                 holdout_end=report["holdout_end"])
@@ -79,22 +80,30 @@ def _overview(report: dict[str, Any], lang: str, names: dict[str, str]) -> tuple
 
 
 def _models(report: dict[str, Any], lang: str, names: dict[str, str]) -> tuple[str, list[str], list[list[Any]]]:
-    keys = ("model", "params", "log_likelihood", "predicted_total", "actual_total", "mae", "rmse", "beats_baseline")
+    keys = ("model", "params", "log_likelihood", "predicted_total", "actual_total", "total_error", "mae", "rmse",
+            "score", "beats_baseline")
     rows = []
     for name, entry in report["models"].items():
         if not entry["fitted"]:
             reason = (entry["error"] or {}).get("message", "")
-            rows.append([names[name], msg("backtest.not_fitted", lang, reason=reason), *[""] * 6])
+            rows.append([names[name], msg("backtest.not_fitted", lang, reason=reason), *[""] * 8])
             continue
-        rows.append([
-            names[name], _params(entry["params"]), _number(entry["log_likelihood"], 1),
-            _number(entry["predicted_total"], 1), _number(entry["actual_total"], 0), _number(entry["mae"], 4),
-            _number(entry["rmse"], 4), msg("backtest.yes" if entry["beats_baseline"] else "backtest.no", lang),
-        ])
-    base = report["baseline"]
-    rows.append([msg("backtest.baseline", lang), "", "", _number(base["predicted_total"], 1),
-                 _number(base["actual_total"], 0), _number(base["mae"], 4), _number(base["rmse"], 4), ""])
-    return msg("backtest.models_title", lang), [msg(f"backtest.{k}", lang) for k in keys], rows
+        verdict = msg("backtest.yes" if entry["beats_baseline"] else "backtest.no", lang)
+        rows.append([names[name], _params(entry["params"]), _number(entry["log_likelihood"], 1), *_errors(entry),
+                     verdict])
+    rows.append([msg("backtest.baseline", lang), "", "", *_errors(report["baseline"]), ""])
+    for name, entry in report["fallbacks"].items():
+        if name != "naive":  # the naive rate model is the baseline
+            rows.append([msg("backtest.fallback_row", lang, model=names[name]), "", "", *_errors(entry), ""])
+    headers = [msg(f"backtest.{k}", lang, tolerance=f"{report['max_total_error']:.0%}") for k in keys]
+    return msg("backtest.models_title", lang), headers, rows
+
+
+def _errors(entry: dict[str, Any]) -> list[str]:
+    """Predicted and actual totals, total error, MAE, RMSE and score of one backtest row."""
+    score = entry.get("score")
+    return [_number(entry["predicted_total"], 1), _number(entry["actual_total"], 0), f"{entry['total_error']:+.1%}",
+            _number(entry["mae"], 4), _number(entry["rmse"], 4), "" if score is None else _number(score, 3)]
 
 
 def _calibration(report: dict[str, Any], lang: str, names: dict[str, str]) -> tuple[str, list[str], list[list[Any]]]:

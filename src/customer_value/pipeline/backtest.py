@@ -19,7 +19,7 @@ from customer_value.config import Settings
 from customer_value.errors import ConfigError, UserError, WorkspaceError
 from customer_value.features.btyd import default_split
 from customer_value.features.summary import COMPLETED
-from customer_value.models.backtest import PURCHASE_MODELS
+from customer_value.models.backtest import ERROR_KEYS, MAX_TOTAL_ERROR, PURCHASE_MODELS, choose_fallback
 from customer_value.runs.stages.models import run_backtest
 from customer_value.scoring.lifetime import fit_spend
 from customer_value.workspace import Workspace
@@ -29,8 +29,8 @@ __all__ = ["MODEL_KEYS", "backtest_workspace", "resolve_dates"]
 
 #: Keys of each model's entry in the result.
 MODEL_KEYS = (
-    "fitted", "params", "standard_errors", "log_likelihood", "predicted_total", "actual_total", "mae", "rmse",
-    "beats_baseline", "warnings", "error",
+    "fitted", "params", "standard_errors", "log_likelihood", "predicted_total", "actual_total", "total_error",
+    "calibration_error", "mae", "rmse", "score", "beats_baseline", "warnings", "error",
 )
 _BUCKETS = 8  # calibration frequency 0, 1, …, 6 and 7+, as in models.backtest
 _SPEND_KEYS = (
@@ -68,11 +68,10 @@ def resolve_dates(
     return calibration_end, holdout_end
 
 
-def _model_entry(entry: dict[str, Any], baseline_mae: float) -> dict[str, Any]:
+def _model_entry(entry: dict[str, Any]) -> dict[str, Any]:
     result = dict.fromkeys(MODEL_KEYS)
     result.update({k: entry[k] for k in MODEL_KEYS if k in entry})
     result["warnings"] = entry.get("warnings", [])
-    result["beats_baseline"] = bool(entry["fitted"] and entry["mae"] < baseline_mae)
     return result
 
 
@@ -176,10 +175,11 @@ def backtest_workspace(
     Returns
     -------
     A JSON-able dict: ``calibration_end``, ``holdout_end``, ``holdout_days``, ``time_unit``,
-    ``holdout_length`` (in ``time_unit``), ``customers``, ``repeat_buyers``, ``best_model``,
-    ``models`` (``bgnbd``, ``pareto_nbd``, ``mbgnbd``: :data:`MODEL_KEYS`), ``baseline``
-    (``mae``, ``rmse``, ``predicted_total``, ``actual_total``), ``calibration_table`` and
-    ``spend`` — see docs/models.md.
+    ``holdout_length`` (in ``time_unit``), ``customers``, ``repeat_buyers``, ``best_model``
+    (``None`` when no model beats the baseline), ``fallback`` (the rate model used then), ``max_total_error``,
+    ``models`` (``bgnbd``, ``pareto_nbd``, ``mbgnbd``: :data:`MODEL_KEYS`), ``baseline`` and
+    ``fallbacks`` (:data:`~customer_value.models.backtest.ERROR_KEYS`), ``calibration_table``
+    and ``spend`` — see docs/models.md.
 
     Raises
     ------
@@ -201,7 +201,6 @@ def backtest_workspace(
         pd.Timestamp(first).date(), pd.Timestamp(last).date(), calibration_end, holdout_end
     )
     result, frame = run_backtest(con, orders, calibration_end, holdout_end, time_unit=settings.models.time_unit)
-    baseline = result["baseline"]
     return {
         "calibration_end": result["calibration_end"],
         "holdout_end": result["holdout_end"],
@@ -211,8 +210,11 @@ def backtest_workspace(
         "customers": result["customers"],
         "repeat_buyers": int((frame["frequency"] > 0).sum()),
         "best_model": result["best_model"],
-        "models": {name: _model_entry(entry, baseline["mae"]) for name, entry in result["models"].items()},
-        "baseline": {k: baseline[k] for k in ("mae", "rmse", "predicted_total", "actual_total")},
+        "fallback": None if result["best_model"] else choose_fallback(result["fallbacks"]),
+        "max_total_error": MAX_TOTAL_ERROR,
+        "models": {name: _model_entry(entry) for name, entry in result["models"].items()},
+        "baseline": {k: result["baseline"][k] for k in ERROR_KEYS},
+        "fallbacks": {name: {k: entry[k] for k in (*ERROR_KEYS, "score")} for name, entry in result["fallbacks"].items()},
         "calibration_table": _calibration_table(result, frame),
         "spend": _spend(result, frame),
     }

@@ -18,6 +18,7 @@ from customer_value.errors import CVAWarning, ModelFitError, UserError
 from customer_value.models import GammaGammaModel, group_triples, spend_frequency_independence
 from customer_value.models.backtest import PURCHASE_MODELS
 from customer_value.models.clv import UNITS_PER_MONTH
+from customer_value.models.rate import RATE_MODELS
 
 DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0}
 #: Pareto/NBD, whose likelihood costs ~50× BG/NBD's, is fitted on a fixed random sample of this
@@ -31,6 +32,14 @@ WINDOW_MAX_DAYS = 365
 HORIZON_DAYS = (90, 365)
 CLV_MONTHS = (12, 24, 36)
 _BLOCK = 20_000  # distinct triples predicted at once
+#: Below this mean chance of dropping out — per repeat purchase for BG/NBD and MBG/NBD
+#: (a / (a + b)), per time unit over the longest history for Pareto/NBD (s / β · max T) — the
+#: fitted model has no dropout in effect, and its P(alive) says nothing about retention.
+NO_DROPOUT = 1e-6
+#: P(alive) of the repeat buyers spanning less than this between its 5th and 95th percentiles
+#: is nearly constant: it does not tell customers apart (judged from this many repeat buyers up).
+MIN_P_ALIVE_SPREAD = 0.05
+SPREAD_REPEAT_BUYERS = 30
 
 
 def error_facts(exc: UserError) -> dict[str, Any]:
@@ -120,44 +129,35 @@ def fit_spend(frequency: np.ndarray, monetary: np.ndarray, population_mean: floa
 # -- purchase models -----------------------------------------------------------------------------
 
 
-class RateModel:
-    r"""The simple rate model: the fallback when no buy-till-you-die model can be fitted.
+def p_alive_uninformative(
+    name: str, params: dict[str, float], p_alive: np.ndarray, frequency: np.ndarray, T: np.ndarray
+) -> tuple[str, dict[str, Any]] | None:
+    """Why the fitted model's P(alive) is not informative, or None when it is.
 
-    Each customer buys at the rate :math:`\lambda_i = (x_i + \rho\tau) / (T_i + \tau)` — the
-    own repeat rate shrunk towards the pooled rate :math:`\rho = \sum x / \sum T` with the
-    weight of one average history :math:`\tau = \max(\bar T, 1)`. P(alive) is the chance that
-    a customer still buying at that rate would have been silent as long as they have been,
-    :math:`e^{-\lambda_i (T_i - t_{x,i})}`, and the expected purchases in the next ``t`` are
-    :math:`P(\text{alive})\,\lambda_i t`. Not a fitted model: nothing is estimated but ρ.
-
-    Attributes
-    ----------
-    params_ : dict[str, float]
-        ``rho`` (pooled repeat purchases per time unit) and ``tau``.
+    Returns the reason's message key (``models.run.p_alive_*``) and fields: the model has no
+    dropout process (``naive``), its fitted dropout is below :data:`NO_DROPOUT` (the dropout
+    parameter went to its bound), or the repeat buyers' P(alive) is nearly constant
+    (:data:`MIN_P_ALIVE_SPREAD`).
     """
+    if name == "naive":
+        return "models.run.p_alive_no_dropout_model", {}
+    if name in ("bgnbd", "mbgnbd"):
+        dropout = params["a"] / (params["a"] + params["b"])
+    elif name == "pareto_nbd":
+        dropout = params["s"] / params["beta"] * float(np.max(T, initial=0.0))
+    else:
+        dropout = None
+    if dropout is not None and dropout < NO_DROPOUT:
+        shown = ", ".join(f"{k} = {params[k]:.3g}" for k in (("a", "b") if "a" in params else ("s", "beta")))
+        return "models.run.p_alive_dropout_at_edge", {"dropout": f"{dropout:.2g}", "params": shown}
+    repeat = p_alive[frequency > 0]
+    if repeat.size >= SPREAD_REPEAT_BUYERS:
+        low, high = np.quantile(repeat, [0.05, 0.95])
+        if high - low < MIN_P_ALIVE_SPREAD:
+            return "models.run.p_alive_constant", {"low": f"{low:.2f}", "high": f"{high:.2f}"}
+    return None
 
-    def fit(self, frequency: np.ndarray, recency: np.ndarray, T: np.ndarray) -> RateModel:
-        """Compute the pooled rate from the customers' histories."""
-        total_T = float(np.sum(T))
-        rho = float(np.sum(frequency)) / total_T if total_T > 0 else 0.0
-        tau = max(float(np.mean(T)) if len(T) else 1.0, 1.0)
-        self.params_ = {"rho": rho, "tau": tau}
-        return self
 
-    def _rate(self, x: np.ndarray, T: np.ndarray) -> np.ndarray:
-        rho, tau = self.params_["rho"], self.params_["tau"]
-        return (x + rho * tau) / (T + tau)
-
-    def p_alive(self, frequency: np.ndarray, recency: np.ndarray, T: np.ndarray) -> np.ndarray:
-        """P(alive) per customer, in [0, 1]."""
-        return np.exp(-self._rate(frequency, T) * np.maximum(T - recency, 0.0))
-
-    def conditional_expected_purchases(
-        self, t: object, frequency: np.ndarray, recency: np.ndarray, T: np.ndarray
-    ) -> np.ndarray:
-        """Expected purchases in the next ``t`` (broadcast against the customers)."""
-        rate = self._rate(frequency, T)
-        return np.asarray(t, dtype=np.float64) * rate * self.p_alive(frequency, recency, T)
 
 
 def fit_purchase_model(name: str, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[Any, list[str]]:
@@ -166,7 +166,7 @@ def fit_purchase_model(name: str, x: np.ndarray, t_x: np.ndarray, T: np.ndarray)
         x, t_x, T = x[rows], t_x[rows], T[rows]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        model = RateModel().fit(x, t_x, T) if name == "rate" else PURCHASE_MODELS[name]().fit(x, t_x, T)
+        model = {**PURCHASE_MODELS, **RATE_MODELS}[name]().fit(x, t_x, T)
     return model, caught_messages(caught)
 
 

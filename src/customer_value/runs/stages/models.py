@@ -6,13 +6,15 @@ Adds :data:`COLUMNS` to the summary and the facts of the fits to ``ctx.diagnosti
 1. **Sufficiency.** :func:`~customer_value.models.check_data_sufficiency` says in words what is
    thin; each customer gets ``prediction_confidence`` (high / medium / low).
 2. **Choice.** ``models.purchase_model`` when set; with ``auto`` a backtest on the run's own
-   history (calibration and holdout both before ``as_of``) picks the model with the lowest
-   per-customer holdout MAE — MBG/NBD or Pareto/NBD over BG/NBD when within
-   :data:`PREFER_TOLERANCE` of it, as BG/NBD gives every one-time buyer P(alive) = 1 — and
-   BG/NBD is the default when the history is too short to backtest.
+   history (calibration and holdout both before ``as_of``) picks the model with the lowest score
+   (relative MAE + error of the holdout total + calibration error by frequency bucket) among
+   those that beat the naive baseline
+   (:func:`~customer_value.models.backtest.choose_best`); when none does, the documented rate
+   model is used and the diagnostics say so. BG/NBD is the default when the history is too
+   short to backtest.
 3. **Fit** on the whole history to ``as_of`` in ``models.time_unit``; a model that cannot be
    fitted is reported and the next one is tried, down to the documented simple rate model
-   (:class:`~customer_value.scoring.lifetime.RateModel`), so the run never stops here and no value is NaN or infinite.
+   (:class:`~customer_value.models.rate.RateModel`), so the run never stops here and no value is NaN or infinite.
 4. **Spend.** Gamma-Gamma on repeat buyers with a positive mean repeat spend (the others, whose
    refunds net their repeat purchases to zero or less, are excluded and counted), its
    independence assumption tested; without it, each repeat buyer's own mean.
@@ -36,6 +38,8 @@ from customer_value.errors import UserError
 from customer_value.features.btyd import calibration_holdout, default_split
 from customer_value.i18n import msg
 from customer_value.models import check_data_sufficiency, customer_confidence, evaluate_models
+from customer_value.models.rate import RATE_MODELS
+from customer_value.models.backtest import ERROR_KEYS, MAX_TOTAL_ERROR, PREFER_TOLERANCE, choose_fallback
 from customer_value.runs.context import RunContext
 from customer_value.scoring.lifetime import (
     CLV_MONTHS,
@@ -45,6 +49,7 @@ from customer_value.scoring.lifetime import (
     error_facts,
     fit_purchase_model,
     fit_spend,
+    p_alive_uninformative,
     predict_customers,
 )
 
@@ -52,8 +57,8 @@ __all__ = [
     "AUTO_BACKTEST_CUSTOMERS",
     "COLUMNS",
     "MIN_BACKTEST_DAYS",
-    "PREFER_TOLERANCE",
     "describe_models",
+    "model_name",
     "model_frame",
     "run",
     "run_backtest",
@@ -63,15 +68,18 @@ COLUMNS = (
     "p_alive", "expected_purchases_90d", "expected_purchases_365d", "clv_12m", "clv_24m", "clv_36m",
     "next_purchase_window", "prediction_confidence",
 )
-#: Display names of the purchase models (the same in every language).
-MODEL_NAMES = {"bgnbd": "BG/NBD", "pareto_nbd": "Pareto/NBD", "mbgnbd": "MBG/NBD", "rate": "rate"}
+#: Display names of the buy-till-you-die models (the same in every language).
+MODEL_NAMES = {"bgnbd": "BG/NBD", "pareto_nbd": "Pareto/NBD", "mbgnbd": "MBG/NBD"}
 #: History (first purchase day to ``as_of``) needed for the automatic choice's backtest.
 MIN_BACKTEST_DAYS = 90
 #: The automatic choice backtests on at most this many customers (a fixed random sample beyond).
 AUTO_BACKTEST_CUSTOMERS = 100_000
-#: MBG/NBD or Pareto/NBD is preferred to BG/NBD when its holdout MAE is at most this much worse.
-PREFER_TOLERANCE = 0.01
 UNLIKELY = "unlikely"
+
+
+def model_name(name: str, lang: str) -> str:
+    """The display name of a purchase model; the rate models' names are translated."""
+    return MODEL_NAMES.get(name) or msg(f"models.name.{name}", lang)
 
 
 def _note(name: str, lang: str, **fields: Any) -> dict[str, Any]:
@@ -150,7 +158,7 @@ def run_backtest(
 
 
 def _backtest_summary(result: dict[str, Any]) -> dict[str, Any]:
-    keep = ("fitted", "params", "log_likelihood", "mae", "rmse", "predicted_total", "actual_total")
+    keep = ("fitted", "params", "log_likelihood", *ERROR_KEYS, "score", "beats_baseline")
     models = {}
     for name, entry in result["models"].items():
         models[name] = {k: entry[k] for k in keep if k in entry}
@@ -159,17 +167,23 @@ def _backtest_summary(result: dict[str, Any]) -> dict[str, Any]:
     return {
         **{k: result[k] for k in ("calibration_end", "holdout_end", "holdout_days", "customers", "sampled_from")},
         "models": models,
-        "baseline": {k: result["baseline"][k] for k in ("mae", "rmse", "predicted_total", "actual_total")},
+        "baseline": {k: result["baseline"][k] for k in ERROR_KEYS},
+        "fallbacks": {name: {k: entry[k] for k in (*ERROR_KEYS, "score")} for name, entry in result["fallbacks"].items()},
         "best_model": result["best_model"],
     }
 
 
 def choose_model(ctx: RunContext, first_day: dt.date, lang: str) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
-    """The purchase model to fit, why (a note), and the backtest summary when one ran."""
+    """The purchase model to fit, why (a note), and the backtest summary when one ran.
+
+    With ``auto``, the backtest's :func:`~customer_value.models.backtest.choose_best`; when
+    models were fitted but none beats the naive baseline, the rate model (the documented
+    fallback), never the failed model.
+    """
     config: ModelsConfig = ctx.settings.models
     if config.purchase_model != "auto":
         name = config.purchase_model
-        return name, {"method": "configured", **_note("choice_configured", lang, model=MODEL_NAMES[name])}, None
+        return name, {"method": "configured", **_note("choice_configured", lang, model=model_name(name, lang))}, None
     history = (ctx.as_of - first_day).days
     if history < MIN_BACKTEST_DAYS:
         note = _note("choice_short_history", lang, days=history, as_of=ctx.as_of.isoformat(),
@@ -180,29 +194,46 @@ def choose_model(ctx: RunContext, first_day: dt.date, lang: str) -> tuple[str, d
                              max_customers=AUTO_BACKTEST_CUSTOMERS)
     summary = _backtest_summary(result)
     best = result["best_model"]
-    if best is None:
+    fitted = {name: m for name, m in summary["models"].items() if m["fitted"]}
+    fields = {"calibration_end": summary["calibration_end"], "holdout_end": summary["holdout_end"],
+              "baseline_mae": f"{summary['baseline']['mae']:.4f}", "tolerance": f"{MAX_TOTAL_ERROR:.0%}"}
+    if not fitted:
         errors = "; ".join(m["error"] for m in summary["models"].values() if "error" in m)
         return "bgnbd", {"method": "default", **_note("choice_backtest_failed", lang, detail=errors)}, summary
-    maes = {name: m["mae"] for name, m in summary["models"].items() if m["fitted"]}
-    fields = {"calibration_end": summary["calibration_end"], "holdout_end": summary["holdout_end"]}
-    if best == "bgnbd":
-        others = {n: v for n, v in maes.items() if n != "bgnbd" and v <= maes["bgnbd"] * (1 + PREFER_TOLERANCE)}
-        if others:
-            name = min(others, key=others.__getitem__)
-            note = _note("choice_prefer", lang, model=MODEL_NAMES[name], mae=f"{maes[name]:.4f}",
-                         bgnbd_mae=f"{maes['bgnbd']:.4f}", tolerance=f"{PREFER_TOLERANCE:.0%}", **fields)
-            return name, {"method": "backtest", **note}, summary
-    note = _note("choice_backtest", lang, model=MODEL_NAMES[best], mae=f"{maes[best]:.4f}",
-                 baseline_mae=f"{summary['baseline']['mae']:.4f}", **fields)
+    if best is None:
+        tried = "; ".join(
+            msg("models.run.model_errors", lang, model=model_name(n, lang), mae=f"{m['mae']:.4f}",
+                total_error=f"{m['total_error']:+.0%}")
+            for n, m in fitted.items()
+        )
+        fallback = choose_fallback(summary["fallbacks"])
+        note = _note("choice_no_model_beats_baseline", lang, models=tried, fallback=model_name(fallback, lang),
+                     fallback_mae=f"{summary['fallbacks'][fallback]['mae']:.4f}", **fields)
+        return fallback, {"method": "fallback", **note}, summary
+    chosen, bgnbd = fitted[best], fitted.get("bgnbd", {})
+    if bgnbd.get("beats_baseline") and bgnbd["score"] < chosen["score"]:
+        note = _note("choice_prefer", lang, model=model_name(best, lang), score=f"{chosen['score']:.4f}",
+                     bgnbd_score=f"{bgnbd['score']:.4f}", tolerance=f"{PREFER_TOLERANCE:.0%}")
+        return best, {"method": "backtest", **note}, summary
+    note = _note("choice_backtest", lang, model=model_name(best, lang), mae=f"{chosen['mae']:.4f}",
+                 total_error=f"{chosen['total_error']:+.0%}", **fields)
     return best, {"method": "backtest", **note}, summary
 
 
 def _fallback_order(chosen: str, backtest: dict[str, Any] | None) -> list[str]:
-    """The chosen model, then the others (best holdout MAE first when backtested), then ``rate``."""
+    """The chosen model, then the others that may stand in for it, then ``rate``.
+
+    After a backtest: the models that beat the baseline (best score first), then those the
+    backtest could not fit; a model the backtest found worse than the baseline is never a
+    fallback. Without a backtest every model is tried in turn.
+    """
+    if chosen in RATE_MODELS:
+        return [chosen]
     others = [n for n in ("bgnbd", "mbgnbd", "pareto_nbd") if n != chosen]
     if backtest is not None:
-        mae = {n: m.get("mae", np.inf) for n, m in backtest["models"].items()}
-        others.sort(key=lambda n: mae.get(n, np.inf))
+        models = backtest["models"]
+        judged = sorted((n for n in others if models[n].get("beats_baseline")), key=lambda n: models[n]["score"])
+        others = judged + [n for n in others if not models[n]["fitted"]]
     return [chosen, *others, "rate"]
 
 
@@ -248,12 +279,12 @@ def run(ctx: RunContext) -> None:
                                             monthly_discount_rate=config.monthly_discount_rate)
             break
         except UserError as exc:
-            if name == "rate":  # the rate model fails only on invalid inputs: a bug upstream
+            if name in RATE_MODELS:  # the rate models fail only on invalid inputs: a bug upstream
                 raise
             attempts.append({"model": name, **error_facts(exc)})
-            notes.append(_note("fit_failed", lang, model=MODEL_NAMES[name], as_of=ctx.as_of.isoformat(),
+            notes.append(_note("fit_failed", lang, model=model_name(name, lang), as_of=ctx.as_of.isoformat(),
                                detail=exc.render(lang)))
-    if name == "rate":
+    if name == "rate" and choice["method"] != "fallback":
         notes.append(_note("fallback_rate", lang))
     if name == "bgnbd":
         one_time = int((x == 0).sum())
@@ -270,8 +301,14 @@ def run(ctx: RunContext) -> None:
         notes.append({"key": "models.spend_frequency_correlated", "fields": independence,
                       "message": msg("models.spend_frequency_correlated", lang, **independence)})
 
+    uninformative = p_alive_uninformative(name, getattr(model, "params_", {}), predictions["p_alive"], x, T)
+    if uninformative is not None:
+        key, fields = uninformative
+        notes.append({"key": key, "fields": {"model": model_name(name, lang), **fields},
+                      "message": msg(key, lang, model=model_name(name, lang), **fields)})
+
     columns = pd.DataFrame(index=ctx.summary.index)
-    columns["p_alive"] = np.round(predictions["p_alive"], 4)
+    columns["p_alive"] = np.nan if uninformative else np.round(predictions["p_alive"], 4)
     for days in HORIZON_DAYS:
         columns[f"expected_purchases_{days}d"] = np.round(predictions[f"expected_purchases_{days}d"], 4)
     for months in CLV_MONTHS:
@@ -298,6 +335,7 @@ def run(ctx: RunContext) -> None:
             "total_clv_12m": float(columns["clv_12m"].sum()),
             "independence_violated": bool(spend.independence and spend.independence["violated"]),
         },
+        "p_alive_informative": uninformative is None,
         "unlikely_to_return": int((columns["next_purchase_window"] == UNLIKELY).sum()),
         "notes": notes,
     }
@@ -314,7 +352,7 @@ def _window_text(as_of: dt.date, predictions: dict[str, np.ndarray]) -> pd.Serie
 
 def _fit_facts(model: Any, name: str, fit_warnings: list[str]) -> dict[str, Any]:
     facts: dict[str, Any] = {"model": name, "converged": True, "params": dict(model.params_), "warnings": fit_warnings}
-    if name != "rate":
+    if name not in RATE_MODELS:
         facts.update(standard_errors=dict(model.standard_errors_), log_likelihood=model.log_likelihood_)
     return facts
 
