@@ -142,8 +142,9 @@ def test_migrations_between_the_two_runs(workspace):
 def test_migrations_with_explicit_runs_and_with_one_run(workspace, tmp_path):
     runs = json.loads(cva("runs", "-w", str(workspace.root), "--json").stdout)
     first, second = runs[0]["run_id"], runs[1]["run_id"]
+    # named in the wrong order, the runs are still compared in as-of order
     result = cva("migrations", "-w", str(workspace.root), "--from", second, "--to", first, "--json")
-    assert result.exit_code == 0 and json.loads(result.stdout)["from_run"] == second
+    assert result.exit_code == 0 and json.loads(result.stdout)["from_run"] == first
     single = cva("migrations", "-w", str(workspace.root), "--to", first)
     assert single.exit_code == 0 and "Only one run" in single.stdout
     assert json.loads(cva("migrations", "-w", str(workspace.root), "--to", first, "--json").stdout)["from_run"] is None
@@ -171,3 +172,18 @@ def test_customer_shows_the_reasons_in_the_chosen_language(workspace, monkeypatc
     data = json.loads(cva("customer", top, "-w", str(workspace.root), "--json", "--lang", "zh").stdout)
     assert len(data["summary"]["reasons"]) == 3 and all("key" in r for r in data["summary"]["reasons"])
     assert len(data["summary"]["reasons_text"]) == 3 and "排名" in "".join(data["summary"]["reasons_text"])
+
+
+def test_migrations_and_alerts_follow_the_as_of_order(tmp_path):
+    # A run for an earlier date made after a later one: it is compared as the earlier run, and
+    # its alerts don't compare it with the later date's run.
+    ws = workspace_with_orders(tmp_path / "ws", make_orders(60, seed=3))
+    december = execute_run(ws, ws.settings(), now=dt.datetime(2025, 1, 2, 9))
+    may = execute_run(ws, ws.settings(), as_of=dt.date(2024, 5, 31), now=dt.datetime(2025, 1, 2, 10))
+    assert load_run(ws).run_id == may.run_id and may.previous_run is None
+    data = json.loads(cva("migrations", "-w", str(ws.root), "--json").stdout)
+    assert (data["from_run"], data["to_run"]) == (may.run_id, december.run_id)
+    june = execute_run(ws, ws.settings(), as_of=dt.date(2024, 6, 30), now=dt.datetime(2025, 1, 2, 11))
+    assert june.previous_run == may.run_id
+    data = json.loads(cva("migrations", "-w", str(ws.root), "--json").stdout)
+    assert (data["from_run"], data["to_run"]) == (may.run_id, june.run_id)

@@ -179,3 +179,24 @@ def test_run_before_any_ingest_and_bad_as_of(tmp_path):
 
 def test_errors_speak_chinese(tmp_path):
     user_error(cva("runs", "-w", tmp_path / "nowhere", "--lang", "zh"), "不是工作区")
+
+
+@pytest.mark.parametrize("lang, fragments", [("en", ("2025-08-09", "40 days after the last order", "--force")),
+                                             ("zh", ("2025-08-09", "晚 40 天", "--force"))])
+def test_as_of_after_the_last_order_needs_force(workspace, lang, fragments):
+    runs = json.loads(ok(cva("runs", "-w", workspace, "--json")).stdout)
+    last = pd.Timestamp(runs[-1]["as_of"]) + pd.Timedelta(days=40)
+    assert last.date().isoformat() == "2025-08-09"  # the sample's last order is on 2025-06-30
+    user_error(cva("run", "-w", workspace, "--as-of", "2025-08-09", "--lang", lang), *fragments)
+    assert json.loads(ok(cva("runs", "-w", workspace, "--json")).stdout) == runs  # no run made
+
+
+def test_as_of_after_the_last_order_with_force_warns(tmp_path):
+    root = tmp_path / "shop"
+    ok(cva("init", root, "--sample"))
+    ok(cva("ingest", "-w", root))
+    result = ok(cva("run", "-w", root, "--as-of", "2025-07-10", "--force"))
+    assert "10 days after the last order (2025-06-30)" in result.stderr
+    manifest = json.loads(ok(cva("runs", "-w", root, "--json")).stdout)[-1]
+    assert manifest["as_of"] == "2025-07-10"
+    assert manifest["diagnostics"]["data"]["notes"][0]["fields"]["days"] == 10

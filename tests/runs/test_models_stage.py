@@ -23,7 +23,7 @@ from customer_value.scoring import lifetime
 from customer_value.sample import write_cdnow_csv
 from customer_value.workspace import init_workspace
 from customer_value.workspace.views import connect
-from tests.factories import make_orders, make_steady_orders, workspace_with_orders
+from tests.factories import make_orders, make_steady_orders, orders_from_rows, workspace_with_orders
 
 NOW = dt.datetime(2025, 1, 2, 9, 0)
 NUMERIC = [c for c in models.COLUMNS if c not in ("next_purchase_window", "prediction_confidence")]
@@ -323,3 +323,23 @@ def test_no_customer_before_as_of_adds_empty_columns(factory_workspace):
     models.run(ctx)
     assert ctx.summary.empty and set(models.COLUMNS) <= set(ctx.summary.columns)
     assert ctx.diagnostics["models"]["customers"] == 0
+
+
+def test_customers_with_only_refunds_are_counted_not_dropped(tmp_path):
+    orders = make_orders(40, seed=6)
+    refunds = orders_from_rows([
+        ("R1", "X1", "2024-03-01 10:00", -30.0, "refund"),
+        ("R1", "X2", "2024-04-01 10:00", -12.5, "refund"),
+        ("R2", "X3", "2024-05-01 10:00", -7.5, "refund"),
+        ("K1", "X4", "2024-05-01 10:00", 99.0, "cancelled"),
+    ])
+    workspace = workspace_with_orders(tmp_path / "ws", pd.concat([orders, refunds], ignore_index=True))
+    ctx = RunContext(settings=workspace.settings(), as_of=dt.date(2024, 12, 31), con=connect(workspace),
+                     orders=connect(workspace).table("orders"))
+    summary.run(ctx)
+    facts = ctx.diagnostics["summary"]
+    assert not ctx.summary["customer_id"].isin(["R1", "R2", "K1"]).any()
+    assert facts["customers"] == orders["customer_id"].nunique()
+    assert (facts["refund_only_customers"], facts["refund_only_amount"], facts["cancelled_only_customers"]) == (
+        2, 50.0, 1)
+    assert facts["notes"][0]["key"] == "summary.refund_only" and "50.00" in facts["notes"][0]["message"]

@@ -141,6 +141,8 @@ def migrations(
     ws = workspace_of(workspace)
     later = load_run(ws, to_run)
     earlier = load_run(ws, from_run) if from_run else previous_run(ws, later.run_id)
+    if earlier is not None:  # compared in as-of order, whichever was given first
+        earlier, later = sorted((earlier, later), key=lambda m: (m.as_of, m.run_id))
     if earlier is None:
         if json_:
             print_json({"from_run": None, "to_run": later.run_id, "migrations": {}})

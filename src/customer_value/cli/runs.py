@@ -13,6 +13,7 @@ from customer_value.cli._common import (
     LangOption,
     WorkspaceOption,
     column_label,
+    err,
     handle_errors,
     warn_mixed_currencies,
     language,
@@ -39,6 +40,7 @@ def parse_date(value: str | None, option: str, *, key: str = "option.bad_date") 
 @handle_errors
 def run(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Analysis date (default: the last order's date).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Accept an --as-of after the last order.")] = False,
     workspace: WorkspaceOption = None,
     json_: JsonOption = False,
     lang: LangOption = None,
@@ -54,12 +56,15 @@ def run(
         def on_stage(name: str, done: int, total: int) -> None:
             bar.update(task, description=msg(f"cli.stage.{name}", lang), completed=done, total=total)
 
-        manifest = execute_run(ws, ws.settings(), as_of=parse_date(as_of, "--as-of"), on_stage=on_stage)
+        manifest = execute_run(ws, ws.settings(), as_of=parse_date(as_of, "--as-of"), force=force,
+                               on_stage=on_stage)
     if json_:
         print_json(asdict(manifest))
         return
     out.print(msg("cli.run_done", lang, run_id=manifest.run_id, as_of=manifest.as_of, customers=manifest.customers))
     warn_mixed_currencies(manifest.diagnostics.get("data", {}).get("currencies", {}), lang)
+    for note in manifest.diagnostics.get("data", {}).get("notes", []):
+        err.print(msg(note["key"], lang, **note["fields"]), style="yellow")
     for stage, seconds in manifest.stage_seconds.items():
         out.print(f"  {msg(f'cli.stage.{stage}', lang)}: {seconds:.2f} s")
 

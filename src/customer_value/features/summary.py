@@ -70,6 +70,28 @@ def summarise_customers(orders: ir.Table, as_of: dt.date) -> ir.Table:
     return summary.left_join(_btyd_inputs(rows, as_of), "customer_id").drop("customer_id_right")
 
 
+def customers_left_out(orders: ir.Table, as_of: dt.date) -> ir.Table:
+    """One row: the customers :func:`summarise_customers` leaves out, and why.
+
+    A customer with order rows on or before ``as_of`` but no completed order is not in the
+    summary: ``refund_only_customers`` have refund rows (their ``refund_only_amount`` is the
+    positive sum refunded), ``cancelled_only_customers`` only cancelled orders.
+    """
+    rows = orders_until(orders, as_of)
+    per_customer = rows.group_by("customer_id").aggregate(
+        completed=rows.count(where=rows.status == COMPLETED),
+        refund_rows=rows.count(where=rows.status == REFUND),
+        refunded=-rows.amount.sum(where=rows.status == REFUND),
+    )
+    left_out = per_customer.filter(per_customer.completed == 0)
+    refund_only = left_out.refund_rows > 0
+    return left_out.aggregate(
+        refund_only_customers=refund_only.sum().fill_null(0),
+        refund_only_amount=left_out.refunded.sum(where=refund_only).fill_null(0),
+        cancelled_only_customers=(~refund_only).sum().fill_null(0),
+    )
+
+
 def _btyd_inputs(rows: ir.Table, as_of: dt.date) -> ir.Table:
     """Per customer the (frequency, recency, T) triple in days and the mean repeat spend."""
     counted = rows.filter(rows.status.isin([COMPLETED, REFUND]))

@@ -17,7 +17,8 @@ from customer_value.config import Settings
 from customer_value.errors import ConfigError, WorkspaceError
 from customer_value.runs import stages
 from customer_value.runs.context import RunContext
-from customer_value.runs.snapshot import RunManifest, RunWriter, current_run_id, new_run_id, read_run_table
+from customer_value.i18n import msg
+from customer_value.runs.snapshot import RunManifest, RunWriter, new_run_id, read_run_table, run_before
 from customer_value.workspace import Workspace
 from customer_value.workspace.currency import figures_currency, order_currencies
 from customer_value.workspace.store import list_batches
@@ -29,33 +30,52 @@ def execute_run(
     settings: Settings,
     *,
     as_of: dt.date | None = None,
+    force: bool = False,
     now: dt.datetime | None = None,
     on_stage: Callable[[str, int, int], None] | None = None,
 ) -> RunManifest:
     """Compute every stage and publish the run; on any failure nothing becomes current.
 
+    Parameters
+    ----------
+    as_of
+        The analysis date (default: the day of the last order).
+    force
+        Accept an ``as_of`` after the last order (every customer then looks inactive for the
+        days in between); the run's diagnostics say so.
+
     Raises
     ------
     WorkspaceError
         No orders were ingested, or none was placed on or before ``as_of``.
+    ConfigError
+        ``as_of`` is before the first order, or after the last one without ``force``.
     """
     con = connect(workspace)
     if not has_table(con, "orders"):
         raise WorkspaceError("workspace.no_orders", path=str(workspace.root))
     orders = con.table("orders")
     span = con.execute(orders.aggregate(first=orders.ordered_at.min(), last=orders.ordered_at.max())).iloc[0]
-    first = pd.Timestamp(span["first"]).date()
-    as_of = as_of or pd.Timestamp(span["last"]).date()  # default: the date of the last order
+    first, last = pd.Timestamp(span["first"]).date(), pd.Timestamp(span["last"]).date()
+    as_of = as_of or last  # default: the date of the last order
     if as_of < first:
         raise ConfigError("option.before_first_order", as_of=str(as_of), first=str(first))
+    if as_of > last and not force:
+        raise ConfigError("option.after_last_order", as_of=str(as_of), last=str(last), days=(as_of - last).days)
     now = now or dt.datetime.now()
-    previous_id = current_run_id(workspace)
+    run_id = new_run_id(now)
+    earlier = run_before(workspace, as_of.isoformat(), run_id)
+    previous_id = earlier.run_id if earlier else None
     previous = read_run_table(workspace, previous_id, "summary").to_pandas() if previous_id else None
     currencies = order_currencies(con)
     ctx = RunContext(settings=settings, as_of=as_of, con=con, orders=orders, previous=previous,
                      currency=figures_currency(currencies, settings.currency))
     ctx.diagnostics["data"] = {"currency": ctx.currency, "currencies": currencies,
-                               "mixed_currencies": len(currencies) > 1}
+                               "mixed_currencies": len(currencies) > 1, "last_order": str(last)}
+    if as_of > last:
+        fields = {"as_of": str(as_of), "last": str(last), "days": (as_of - last).days}
+        ctx.diagnostics["data"]["notes"] = [{"key": "cli.as_of_after_last_order", "fields": fields,
+                                             "message": msg("cli.as_of_after_last_order", settings.language, **fields)}]
     seconds: dict[str, float] = {}
     for index, (name, stage) in enumerate(stages.STAGES):
         if on_stage:
@@ -66,7 +86,7 @@ def execute_run(
     if ctx.summary.empty:
         raise WorkspaceError("workspace.no_orders_before", path=str(workspace.root), as_of=str(as_of))
     batches = list_batches(workspace)
-    writer = RunWriter(workspace, new_run_id(now))
+    writer = RunWriter(workspace, run_id)
     try:
         writer.write_table("summary", pa.Table.from_pandas(ctx.summary, preserve_index=False))
         manifest = RunManifest(

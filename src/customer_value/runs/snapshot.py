@@ -111,10 +111,25 @@ def load_run(workspace: Workspace, run_id: str | None = None) -> RunManifest:
     return _read_manifest(folder)
 
 
+def run_before(workspace: Workspace, as_of: str, run_id: str) -> RunManifest | None:
+    """The latest complete run before (``as_of``, ``run_id``) in as-of order, if any.
+
+    Runs are ordered by their ``as_of`` date, then by when they were made (``run_id``): a run
+    made later for an earlier date comes before the runs of later dates.
+    """
+    earlier = [m for m in list_runs(workspace) if (m.as_of, m.run_id) < (as_of, run_id)]
+    return max(earlier, key=lambda m: (m.as_of, m.run_id), default=None)
+
+
 def previous_run(workspace: Workspace, run_id: str) -> RunManifest | None:
-    """The complete run just before ``run_id``, if any."""
-    earlier = [m for m in list_runs(workspace) if m.run_id < run_id]
-    return earlier[-1] if earlier else None
+    """The run to compare ``run_id`` with: the one just before it in as-of order (:func:`run_before`).
+
+    When ``run_id`` has the earliest ``as_of`` of all, the run made just before it, if any (the
+    caller orders the two by ``as_of``).
+    """
+    run = load_run(workspace, run_id)
+    made_before = [m for m in list_runs(workspace) if m.run_id < run_id]
+    return run_before(workspace, run.as_of, run.run_id) or (made_before[-1] if made_before else None)
 
 
 def read_run_table(workspace: Workspace, run_id: str, name: str) -> pa.Table:
