@@ -113,6 +113,21 @@ def test_when_no_model_beats_the_baseline_the_run_says_so_and_uses_the_baseline(
     row = ctx.summary.set_index("customer_id").loc["C0000"]
     rate = row["btyd_frequency"] / row["btyd_T_days"]
     assert row["expected_purchases_365d"] == pytest.approx(365 * rate, rel=1e-3)
+    # a simple rate, not a fitted model: nobody's prediction is called more than low confidence
+    assert (ctx.summary["prediction_confidence"] == "low").all()
+    assert any(n["key"] == "models.run.confidence_capped_rate" for n in diagnostics["notes"])
+
+
+def test_a_model_not_backtested_gives_at_most_medium_confidence(tmp_path):
+    workspace = workspace_with_orders(tmp_path / "ws", make_orders(1100, seed=7))  # enough data for high
+    auto = _stage(workspace)
+    assert auto.diagnostics["models"]["sufficiency"]["confidence"] == "high"
+    assert (auto.summary["prediction_confidence"] == "high").any()
+    configured = _stage(workspace, purchase_model="mbgnbd")
+    assert not (configured.summary["prediction_confidence"] == "high").any()
+    note = next(n for n in configured.diagnostics["models"]["notes"]
+                if n["key"] == "models.run.confidence_capped_untested")
+    assert note["fields"]["count"] == (auto.summary["prediction_confidence"] == "high").sum()
 
 
 def test_orders_after_as_of_change_nothing(tmp_path):

@@ -315,6 +315,12 @@ def run(ctx: RunContext) -> None:
         value = config.profit_margin * expected_spend * predictions[f"discounted_{months}m"]
         columns[f"clv_{months}m"] = np.round(value, 2)
     columns["next_purchase_window"] = _window_text(ctx.as_of, predictions)
+    cap, reason = _confidence_cap(name, choice["method"], fit_warnings, sufficiency.confidence)
+    if reason is not None:
+        capped = np.isin(confidence, _ABOVE[cap])
+        confidence = np.where(capped, cap, confidence)
+        if capped.any():
+            notes.append(_note(reason, lang, level=cap, count=int(capped.sum())))
     columns["prediction_confidence"] = confidence
     ctx.summary = ctx.summary.drop(columns=[c for c in COLUMNS if c in ctx.summary.columns]).join(columns)
     ctx.diagnostics["models"] = {
@@ -339,6 +345,27 @@ def run(ctx: RunContext) -> None:
         "unlikely_to_return": int((columns["next_purchase_window"] == UNLIKELY).sum()),
         "notes": notes,
     }
+
+
+#: Confidence levels above each level.
+_ABOVE = {"low": ["high", "medium"], "medium": ["high"], "high": []}
+
+
+def _confidence_cap(name: str, method: str, fit_warnings: list[str], data: str) -> tuple[str, str | None]:
+    """The highest prediction confidence the run's model allows, and the note saying why.
+
+    ``low`` under a rate model (no fitted model); ``medium`` when the model was not backtested,
+    its fit raised a warning (e.g. a parameter at its bound) or the data is thin overall.
+    """
+    if name in RATE_MODELS:
+        return "low", "confidence_capped_rate"
+    if method in ("default", "configured"):
+        return "medium", "confidence_capped_untested"
+    if fit_warnings:
+        return "medium", "confidence_capped_fit"
+    if data != "high":
+        return data, "confidence_capped_data"
+    return "high", None
 
 
 def _window_text(as_of: dt.date, predictions: dict[str, np.ndarray]) -> pd.Series:
