@@ -1,18 +1,19 @@
 """The exception tree of customer-value.
 
-Every error carries a message key from the i18n catalog and the fields that fill it, so the
-CLI and the service can render it in the user's language.
+Every error and warning carries a message key from the i18n catalog and the fields that fill
+it, so the CLI and the service can render it in the user's language, and a run can store it
+language-free (:meth:`as_message`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from customer_value.i18n import msg
+from customer_value.i18n import message, msg
 
 
-class CVAError(Exception):
-    """Base class of every error raised by customer-value."""
+class _Keyed:
+    """A message key and its fields; ``str()`` is the English text."""
 
     key = "error.internal"
 
@@ -24,6 +25,14 @@ class CVAError(Exception):
     def render(self, lang: str = "en") -> str:
         """The message in ``lang`` (``en`` or ``zh``)."""
         return msg(self.key, lang, **self.fields)
+
+    def as_message(self) -> dict[str, Any]:
+        """The key and fields, to store and render later (:func:`customer_value.i18n.message`)."""
+        return message(self.key, **self.fields)
+
+
+class CVAError(_Keyed, Exception):
+    """Base class of every error raised by customer-value."""
 
 
 # -- errors the user can fix ------------------------------------------------------------------
@@ -108,8 +117,8 @@ class InternalError(CVAError):
 # -- warnings -----------------------------------------------------------------------------------
 
 
-class CVAWarning(UserWarning):
-    """Base class of warnings about the data or the models."""
+class CVAWarning(_Keyed, UserWarning):
+    """Base class of warnings about the data or the models: ``warnings.warn(SomeWarning(key, **fields))``."""
 
 
 class ConvergenceWarning(CVAWarning):

@@ -71,7 +71,9 @@ def test_a_run_adds_the_model_columns_without_gaps(factory_workspace):
     assert diagnostics["time_unit"] == "weeks"
     assert diagnostics["fit"]["converged"] and set(diagnostics["fit"]["standard_errors"]) == set(
         diagnostics["fit"]["params"])
-    assert diagnostics["sufficiency"]["issues"] and diagnostics["sufficiency"]["issues"][0]["message"]
+    issue = diagnostics["sufficiency"]["issues"][0]
+    shown = [m for m in manifest.messages if m["stage"] == "models" and m["key"] == issue["key"]]
+    assert shown and shown[0]["fields"] == issue["fields"] and shown[0]["customers"] == "all"
     json.dumps(diagnostics)  # JSON-able as written into the manifest
 
 
@@ -79,7 +81,7 @@ def test_auto_choice_is_the_backtest_winner_and_says_why(factory_workspace):
     ctx = _stage(factory_workspace)
     diagnostics = ctx.diagnostics["models"]
     choice, backtest = diagnostics["choice"], diagnostics["backtest"]
-    assert choice["method"] == "backtest" and choice["message"]
+    assert choice["method"] == "backtest" and choice["key"].startswith("models.run.choice_")
     fitted = {name: m["mae"] for name, m in backtest["models"].items() if m["fitted"]}
     best = min(fitted, key=fitted.get)
     assert backtest["best_model"] == best
@@ -141,7 +143,7 @@ def test_a_failed_fit_falls_back_to_the_next_model_and_says_so(factory_workspace
     diagnostics = ctx.diagnostics["models"]
     assert diagnostics["purchase_model"] != "bgnbd"
     assert diagnostics["attempts"][0] == {"model": "bgnbd", "key": "models.not_converged",
-                                          "message": diagnostics["attempts"][0]["message"]}
+                                          "fields": {"model": "BetaGeoModel", "starts": 4, "reason": "test"}}
     assert any(n["key"] == "models.run.fit_failed" for n in diagnostics["notes"])
     _check_columns(ctx.summary)
 

@@ -12,11 +12,13 @@ from customer_value.cli._common import (
     WorkspaceOption,
     handle_errors,
     language,
+    print_diagnostics,
     print_json,
     print_table,
     workspace_of,
 )
 from customer_value.cli.runs import parse_date
+from customer_value.diagnostics import Diagnostic
 from customer_value.i18n import msg
 
 
@@ -58,6 +60,8 @@ def backtest(
         return
     for section in (_overview, _models, _calibration, _spend):
         print_table(*section(report, lang, MODEL_NAMES))
+    fits = [*report["models"].values(), report["spend"]]
+    print_diagnostics([Diagnostic.of("models", "warning", w) for fit in fits for w in fit.get("warnings") or []], lang)
 
 
 def _overview(report: dict[str, Any], lang: str, names: dict[str, str]) -> tuple[str, list[str], list[list[Any]]]:
@@ -83,8 +87,7 @@ def _models(report: dict[str, Any], lang: str, names: dict[str, str]) -> tuple[s
     rows = []
     for name, entry in report["models"].items():
         if not entry["fitted"]:
-            reason = (entry["error"] or {}).get("message", "")
-            rows.append([names[name], msg("backtest.not_fitted", lang, reason=reason), *[""] * 6])
+            rows.append([names[name], msg("backtest.not_fitted", lang, reason=entry["error"]), *[""] * 6])
             continue
         rows.append([
             names[name], _params(entry["params"]), _number(entry["log_likelihood"], 1),
@@ -112,8 +115,7 @@ def _spend(report: dict[str, Any], lang: str, names: dict[str, str]) -> tuple[st
     spend = report["spend"]
     headers = [msg("backtest.item", lang), msg("backtest.value", lang)]
     if not spend["fitted"]:
-        reason = (spend["error"] or {}).get("message", "")
-        rows = [[msg("backtest.spend_not_fitted", lang, reason=reason), ""],
+        rows = [[msg("backtest.spend_not_fitted", lang, reason=spend["error"]), ""],
                 [msg("backtest.actual_revenue", lang), _number(spend["actual_revenue"])]]
         return msg("backtest.spend_title", lang), headers, rows
     rows = [[msg("backtest.spend_params", lang), _params(spend["params"])]]

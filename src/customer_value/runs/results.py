@@ -10,9 +10,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from customer_value._json import to_plain
+from customer_value.diagnostics import Diagnostic
 from customer_value.errors import ConfigError, NotFoundError
 from customer_value.config import TABLES
 from customer_value.runs.snapshot import current_run_id, load_run, read_run_table
+from customer_value.scoring.reasons import parse_reasons
 from customer_value.workspace import Workspace
 from customer_value.workspace.profiles import create_profiles_view
 from customer_value.workspace.views import connect, has_table
@@ -46,8 +49,14 @@ def top_customers(
     return summary.sort_values([sort_by, "customer_id"], ascending=[False, True]).head(top)
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: (None if _is_missing(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a run's table as JSON-able dicts: lists as lists, numbers as numbers, missing
+    values None, and ``reasons`` as its list of messages (``{"key", "fields"}``)."""
+    rows = to_plain([{k: (None if _is_missing(v) else v) for k, v in row.items()} for row in frame.to_dict("records")])
+    for row in rows:
+        if "reasons" in row:
+            row["reasons"] = parse_reasons(row["reasons"])
+    return rows
 
 
 def _is_missing(value: Any) -> bool:
@@ -65,7 +74,9 @@ def _resolve_id(con, customer_id: str) -> str:
 def customer_record(workspace: Workspace, customer_id: str) -> dict[str, Any]:
     """Profile, summary and scores of one customer; an old duplicate id finds its master.
 
-    ``summary`` is None before the first run or when the customer has no completed order.
+    ``summary`` is None before the first run or when the customer has no completed order;
+    ``diagnostics`` lists the current run's diagnostics that concern this customer's numbers
+    (language-free :class:`~customer_value.diagnostics.Diagnostic` dicts).
 
     Raises
     ------
@@ -79,13 +90,16 @@ def customer_record(workspace: Workspace, customer_id: str) -> dict[str, Any]:
     if profile.empty:
         raise NotFoundError("not_found.customer", name=customer_id)
     record: dict[str, Any] = {"customer_id": master, "requested_id": customer_id}
-    record["profile"] = _records(profile.drop(columns=["customer_id"]))[0]
-    record["summary"] = None
+    record["profile"] = records(profile.drop(columns=["customer_id"]))[0]
+    record["summary"], record["diagnostics"] = None, []
     if current_run_id(workspace):
-        summary = run_summary(workspace)
+        manifest = load_run(workspace)
+        summary = read_run_table(workspace, manifest.run_id, "summary").to_pandas()
         rows = summary[summary["customer_id"] == master]
         if not rows.empty:
-            record["summary"] = _records(rows.drop(columns=["customer_id"]))[0]
+            record["summary"] = records(rows.drop(columns=["customer_id"]))[0]
+            found = (Diagnostic.from_dict(m) for m in manifest.messages)
+            record["diagnostics"] = [d.to_dict() for d in found if d.affects(rows).any()]
     return record
 
 

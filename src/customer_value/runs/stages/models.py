@@ -34,7 +34,7 @@ import pandas as pd
 from customer_value.config import ModelsConfig
 from customer_value.errors import UserError
 from customer_value.features.btyd import calibration_holdout, default_split
-from customer_value.i18n import msg
+from customer_value.i18n import message, msg
 from customer_value.models import check_data_sufficiency, customer_confidence, evaluate_models
 from customer_value.runs.context import RunContext
 from customer_value.scoring.lifetime import (
@@ -42,7 +42,6 @@ from customer_value.scoring.lifetime import (
     DAYS_PER_UNIT,
     HORIZON_DAYS,
     SpendFit,
-    error_facts,
     fit_purchase_model,
     fit_spend,
     predict_customers,
@@ -72,13 +71,28 @@ AUTO_BACKTEST_CUSTOMERS = 100_000
 #: MBG/NBD or Pareto/NBD is preferred to BG/NBD when its holdout MAE is at most this much worse.
 PREFER_TOLERANCE = 0.01
 UNLIKELY = "unlikely"
+#: Columns the purchase model makes (CLV also needs the spend model).
+PURCHASE_COLUMNS = COLUMNS[:7]
+CLV_COLUMNS = ("clv_12m", "clv_24m", "clv_36m")
+#: How :func:`run` reports each note: severity, the customers and the columns it concerns. A note
+#: not listed is a warning about the run as a whole.
+NOTES = {
+    "models.run.choice_backtest_failed": ("warning", "all", PURCHASE_COLUMNS),
+    "models.run.fit_failed": ("warning", "all", PURCHASE_COLUMNS),
+    "models.run.fallback_rate": ("error", "all", PURCHASE_COLUMNS),
+    "models.run.note_bgnbd_one_time": ("warning", "one_time_buyers", PURCHASE_COLUMNS),
+    "models.run.spend_fallback": ("warning", "all", CLV_COLUMNS),
+    "models.run.refunds_excluded": ("info", "refunds_excluded", CLV_COLUMNS),
+    "models.spend_frequency_correlated": ("warning", "repeat_buyers", CLV_COLUMNS),
+}
+#: Sufficiency issues by how far they lower the confidence.
+ISSUE_SEVERITY = {"low": "warning", "medium": "info"}
 
 
 def _note(name: str, lang: str, **fields: Any) -> dict[str, Any]:
-    key = f"models.run.{name}"
-    return {"key": key, "fields": fields, "message": msg(key, lang, **fields)}
-
-
+    """The message ``models.run.<name>`` with its fields, language-free (``lang`` is not used:
+    notes are rendered when shown); :data:`NOTES` says how :func:`run` reports it."""
+    return message(f"models.run.{name}", **fields)
 
 
 # -- backtest ------------------------------------------------------------------------------------
@@ -155,7 +169,7 @@ def _backtest_summary(result: dict[str, Any]) -> dict[str, Any]:
     for name, entry in result["models"].items():
         models[name] = {k: entry[k] for k in keep if k in entry}
         if not entry["fitted"]:
-            models[name]["error"] = entry["error"]["message"]
+            models[name]["error"] = entry["error"]
     return {
         **{k: result[k] for k in ("calibration_end", "holdout_end", "holdout_days", "customers", "sampled_from")},
         "models": models,
@@ -181,7 +195,7 @@ def choose_model(ctx: RunContext, first_day: dt.date, lang: str) -> tuple[str, d
     summary = _backtest_summary(result)
     best = result["best_model"]
     if best is None:
-        errors = "; ".join(m["error"] for m in summary["models"].values() if "error" in m)
+        errors = [m["error"] for m in summary["models"].values() if "error" in m]
         return "bgnbd", {"method": "default", **_note("choice_backtest_failed", lang, detail=errors)}, summary
     maes = {name: m["mae"] for name, m in summary["models"].items() if m["fitted"]}
     fields = {"calibration_end": summary["calibration_end"], "holdout_end": summary["holdout_end"]}
@@ -250,9 +264,9 @@ def run(ctx: RunContext) -> None:
         except UserError as exc:
             if name == "rate":  # the rate model fails only on invalid inputs: a bug upstream
                 raise
-            attempts.append({"model": name, **error_facts(exc)})
+            attempts.append({"model": name, **exc.as_message()})
             notes.append(_note("fit_failed", lang, model=MODEL_NAMES[name], as_of=ctx.as_of.isoformat(),
-                               detail=exc.render(lang)))
+                               detail=exc.as_message()))
     if name == "rate":
         notes.append(_note("fallback_rate", lang))
     if name == "bgnbd":
@@ -262,13 +276,12 @@ def run(ctx: RunContext) -> None:
     spend = fit_spend(x, monetary, mean_per_day)
     expected_spend = spend.expected_spend(x, monetary)
     if spend.model is None:
-        notes.append(_note("spend_fallback", lang, detail=spend.error["message"] if spend.error else ""))
+        notes.append(_note("spend_fallback", lang, detail=spend.error or ""))
     if spend.excluded:
         notes.append(_note("refunds_excluded", lang, count=spend.excluded))
     if spend.independence is not None and spend.independence["violated"]:
         independence = {k: f"{spend.independence[k]:.2g}" for k in ("correlation", "p_value")}
-        notes.append({"key": "models.spend_frequency_correlated", "fields": independence,
-                      "message": msg("models.spend_frequency_correlated", lang, **independence)})
+        notes.append(message("models.spend_frequency_correlated", **independence))
 
     columns = pd.DataFrame(index=ctx.summary.index)
     columns["p_alive"] = np.round(predictions["p_alive"], 4)
@@ -288,7 +301,7 @@ def run(ctx: RunContext) -> None:
         "fit": _fit_facts(model, name, fit_warnings),
         "attempts": attempts,
         "backtest": backtest,
-        "sufficiency": sufficiency.to_dict(lang),
+        "sufficiency": sufficiency.to_dict(),
         "confidence": {level: int((confidence == level).sum()) for level in ("high", "medium", "low")},
         "spend": _spend_facts(spend),
         "clv": {
@@ -301,6 +314,25 @@ def run(ctx: RunContext) -> None:
         "unlikely_to_return": int((columns["next_purchase_window"] == UNLIKELY).sum()),
         "notes": notes,
     }
+    _report(ctx, ctx.diagnostics["models"])
+
+
+def _report(ctx: RunContext, facts: dict[str, Any]) -> None:
+    """The stage's diagnostics for the user: the choice, thin data, fit warnings and the notes."""
+    choice = facts["choice"]
+    ctx.add(NOTES.get(choice["key"], ("info",))[0], choice)
+    for issue in facts["sufficiency"]["issues"]:
+        ctx.add(ISSUE_SEVERITY[issue["severity"]], issue, customers="all", columns=PURCHASE_COLUMNS)
+    for warning in facts["fit"]["warnings"]:
+        ctx.add("warning", warning, customers="all", columns=PURCHASE_COLUMNS)
+    for warning in facts["spend"]["warnings"]:
+        ctx.add("warning", warning, customers="repeat_buyers", columns=CLV_COLUMNS)
+    for note in facts["notes"]:
+        severity, customers, columns = NOTES.get(note["key"], ("warning", None, ()))
+        ctx.add(severity, note, customers=customers, columns=columns)
+    if facts["confidence"]["low"]:
+        note = message("models.run.low_confidence", count=facts["confidence"]["low"])
+        ctx.add("info", note, customers="low_confidence", columns=PURCHASE_COLUMNS)
 
 
 def _window_text(as_of: dt.date, predictions: dict[str, np.ndarray]) -> pd.Series:
