@@ -124,7 +124,7 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Errors first, then warnings, then information; the same diagnostic once."""
     unique: dict[str, Diagnostic] = {}
     for item in diagnostics:
-        unique.setdefault(repr((item.stage, item.key, sorted(item.fields.items(), key=lambda kv: kv[0]))), item)
+        unique.setdefault(repr((item.stage, item.severity, item.key, sorted(item.fields.items()))), item)
     return sorted(unique.values(), key=lambda d: SEVERITIES.index(d.severity))
 
 
