@@ -7,6 +7,7 @@ language-free (:meth:`as_message`).
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 from customer_value.i18n import message, msg
@@ -48,6 +49,25 @@ class InputFileError(UserError, OSError):
     """A file can't be read: missing, a directory, empty, binary or malformed."""
 
     key = "error.input_file"
+
+
+class OutputFileError(UserError, OSError):
+    """A file can't be written: no permission, no such folder, a read-only or full disk."""
+
+    key = "error.output_file"
+    #: The reason of each operating-system error number, as a catalog key.
+    REASONS = {
+        errno.EACCES: "error.os.permission", errno.EPERM: "error.os.permission", errno.ENOENT: "error.os.not_found",
+        errno.EROFS: "error.os.read_only", errno.ENOSPC: "error.os.no_space", errno.EDQUOT: "error.os.no_space",
+        errno.EISDIR: "error.os.is_directory", errno.ENOTDIR: "error.os.not_directory",
+        errno.EEXIST: "error.os.not_directory",
+    }
+
+    @classmethod
+    def from_os_error(cls, path: object, exc: OSError) -> OutputFileError:
+        """The error for ``path`` with ``exc``'s reason in words (its own text when unknown)."""
+        key = cls.REASONS.get(exc.errno or -1)
+        return cls(path=str(path), reason=message(key) if key else exc.strerror or str(exc))
 
 
 class MissingColumnError(UserError, KeyError):

@@ -46,3 +46,9 @@ def test_nested_messages_are_rendered_in_the_same_language():
     assert render(reason, "en") in render(error, "en")
     both = msg("models.run.choice_backtest_failed", "zh", detail=[error, error])
     assert both.count(render(error, "zh")) == 2 and msg("common.separator", "zh") in both
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_column_labels_tell_the_columns_apart(lang):
+    labels = [text for key, text in catalog(lang).items() if key.startswith("column.")]
+    assert len(labels) == len(set(labels))

@@ -69,7 +69,8 @@ def actions(
     frame.insert(frame.columns.get_loc("next_best_action") + 1, "action_text",
                  [action_text(code, lang, playbooks) for code in frame["next_best_action"]])
     if out_file is not None:
-        path = write_export(pa.Table.from_pandas(frame, preserve_index=False), out_file)
+        actions = pa.Table.from_pandas(frame, preserve_index=False)
+        path = write_export({"actions": actions}, out_file, lang=lang, playbooks=playbooks)
         if not json_:
             err.print(msg("cli.actions.exported", lang, rows=len(frame), path=str(path)))
     if json_:
@@ -80,9 +81,7 @@ def actions(
         if owner is not None
         else msg("cli.actions.title", lang, count=len(frame))
     )
-    headers = [
-        msg("cli.actions.action_text", lang) if c == "action_text" else column_label(lang, c) for c in TABLE_COLUMNS
-    ]
+    headers = [column_label(lang, c) for c in TABLE_COLUMNS]
     rows = [[cell(lang, c, row[c], playbooks) for c in TABLE_COLUMNS] for row in frame.to_dict("records")]
     print_table(title, headers, rows)
 

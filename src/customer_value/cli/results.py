@@ -108,19 +108,24 @@ def customer(
 
 @handle_errors
 def export(
-    table: Annotated[str, typer.Argument(help="customers, orders, quarantine, customer_map or summary.")],
+    tables: Annotated[
+        list[str], typer.Argument(help="customers, orders, quarantine, customer_map, summary (several: one .xlsx).")
+    ],
     out_file: Annotated[Path, typer.Option("--out", "-o", help="Output file: .csv, .xlsx or .parquet.")],
     workspace: WorkspaceOption = None,
     json_: JsonOption = False,
     lang: LangOption = None,
 ) -> None:
-    """Write one of the stable export tables to a file."""
+    """Write stable export tables to a file: CSV and Parquet keep the machine names; an Excel
+    workbook has one sheet per table with labels in the chosen language."""
     from customer_value.runs.results import export_frame, write_export
 
     lang = language(workspace, lang)
-    data = export_frame(workspace_of(workspace), table)
-    path = write_export(data, out_file)
+    ws = workspace_of(workspace)
+    data = {name: export_frame(ws, name, lang=lang) for name in dict.fromkeys(tables)}
+    path = write_export(data, out_file, lang=lang, playbooks=ws.settings().playbooks)
     if json_:
-        print_json({"table": table, "rows": data.num_rows, "path": str(path)})
+        print_json({"path": str(path), "tables": [{"table": n, "rows": t.num_rows} for n, t in data.items()]})
         return
-    out.print(msg("cli.export_done", lang, table=table, rows=data.num_rows, path=str(path)))
+    for name, table in data.items():
+        out.print(msg("cli.export_done", lang, table=name, rows=table.num_rows, path=str(path)))

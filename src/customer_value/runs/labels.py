@@ -74,7 +74,7 @@ def value_label(lang: str, column: str, value: Any, playbooks: PlaybookConfig | 
         return msg("common.yes" if value else "common.no", lang)
     if isinstance(value, (list, tuple, np.ndarray)):
         table = CODE_LISTS.get(column)
-        items = [_code(lang, table, str(v)) if table else str(v) for v in value]
+        items = [_code(lang, table, str(v)) if table else _number(v) if isinstance(v, float) else str(v) for v in value]
         return msg("common.list_separator", lang).join(items)
     if not isinstance(value, str):
         return value
