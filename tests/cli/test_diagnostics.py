@@ -14,23 +14,15 @@ from customer_value.runs import stages
 from customer_value.runs.snapshot import load_run
 from customer_value.workspace import open_workspace
 from tests.cli.helpers import cva, ok
-from tests.factories import orders_from_rows, workspace_with_orders
+from tests.factories import three_customers, workspace_with_orders
 
 #: A Python warning as Python prints it: "path/file.py:12: SomeWarning: text".
 PYTHON_WARNING = re.compile(r"\.py:\d+|Warning: ")
-ROWS = [
-    ("A", "a1", "2024-01-02 10:00", 120.0, "completed"),
-    ("A", "a2", "2024-01-20 10:00", 80.0, "completed"),
-    ("A", "a3", "2024-02-25 10:00", 95.0, "completed"),
-    ("B", "b1", "2024-01-05 10:00", 40.0, "completed"),
-    ("B", "b2", "2024-02-10 10:00", 60.0, "completed"),
-    ("C", "c1", "2024-01-10 10:00", 300.0, "completed"),
-]
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    workspace = workspace_with_orders(tmp_path_factory.mktemp("diag") / "ws", orders_from_rows(ROWS))
+    workspace = workspace_with_orders(tmp_path_factory.mktemp("diag") / "ws", three_customers())
     return workspace.root
 
 
@@ -101,7 +93,7 @@ def test_warnings_in_a_run_and_an_ingest_never_show_a_source_path(tmp_path, monk
         warnings.warn("overflow encountered in exp", RuntimeWarning, stacklevel=1)
 
     monkeypatch.setattr(stages, "STAGES", [*stages.STAGES, ("clusters", noisy)])
-    root = workspace_with_orders(tmp_path / "ws", orders_from_rows(ROWS)).root
+    root = workspace_with_orders(tmp_path / "ws", three_customers()).root
     customers = tmp_path / "customers.csv"  # nothing to link the customers on: linkage warns
     customers.write_text("customer_id,name\nA,Li\nB,Wang\nC,Zhang\n", encoding="utf-8")
     with warnings.catch_warnings():

@@ -12,23 +12,14 @@ from customer_value.runs import stages
 from customer_value.runs.execute import execute_run
 from customer_value.runs.results import run_summary
 from customer_value.runs.snapshot import MANIFEST
-from tests.factories import orders_from_rows, workspace_with_orders
+from tests.factories import three_customers, workspace_with_orders
 
 NOW = dt.datetime(2025, 1, 2, 9, 0)
-#: Three customers over two months: A buys three times, B twice, C once.
-ROWS = [
-    ("A", "a1", "2024-01-02 10:00", 120.0, "completed"),
-    ("A", "a2", "2024-01-20 10:00", 80.0, "completed"),
-    ("A", "a3", "2024-02-25 10:00", 95.0, "completed"),
-    ("B", "b1", "2024-01-05 10:00", 40.0, "completed"),
-    ("B", "b2", "2024-02-10 10:00", 60.0, "completed"),
-    ("C", "c1", "2024-01-10 10:00", 300.0, "completed"),
-]
 
 
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
-    workspace = workspace_with_orders(tmp_path_factory.mktemp("run") / "ws", orders_from_rows(ROWS))
+    workspace = workspace_with_orders(tmp_path_factory.mktemp("run") / "ws", three_customers())
     manifest = execute_run(workspace, workspace.settings(), now=NOW)
     return workspace, manifest
 
@@ -77,7 +68,7 @@ def test_a_warning_inside_a_stage_becomes_a_diagnostic(tmp_path, monkeypatch, ca
         warnings.warn("invalid value encountered in divide", RuntimeWarning, stacklevel=1)
 
     monkeypatch.setattr(stages, "STAGES", [*stages.STAGES, ("clusters", noisy)])
-    workspace = workspace_with_orders(tmp_path / "ws", orders_from_rows(ROWS))
+    workspace = workspace_with_orders(tmp_path / "ws", three_customers())
     with warnings.catch_warnings(record=True) as outside:
         warnings.simplefilter("always")
         manifest = execute_run(workspace, workspace.settings(), now=NOW)
