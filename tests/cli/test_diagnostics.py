@@ -9,7 +9,7 @@ import warnings
 import pytest
 
 from customer_value.diagnostics import SEVERITIES, Diagnostic
-from customer_value.i18n import msg
+from customer_value.i18n import has_message, msg
 from customer_value.runs import stages
 from customer_value.runs.snapshot import load_run
 from customer_value.workspace import open_workspace
@@ -103,3 +103,10 @@ def test_warnings_in_a_run_and_an_ingest_never_show_a_source_path(tmp_path, monk
     assert msg("linkage.no_contact", "zh", rows=3) in ingest.stderr
     assert msg("diagnostic.python_warning", "zh", category="RuntimeWarning") in run.stderr
     assert "overflow" not in run.stderr
+
+
+def test_every_command_and_stage_has_a_name_in_both_languages():
+    from customer_value.cli.main import app
+
+    names = [c.callback.__name__ for c in app.registered_commands] + [name for name, _ in stages.STAGES]
+    assert all(has_message(f"cli.stage.{name}") for name in names), names
