@@ -88,3 +88,10 @@ def test_warning_messages_are_distinct():
         for _ in range(3):
             warnings.warn(ConvergenceWarning("models.at_boundary", model="M", params="b"), stacklevel=1)
     assert warning_messages(caught) == [message("models.at_boundary", model="M", params="b")]
+
+
+def test_a_warning_in_a_loop_is_one_diagnostic():
+    with captured_warnings("models") as caught:
+        for _ in range(1000):
+            warnings.warn("overflow encountered in exp", RuntimeWarning, stacklevel=1)
+    assert len(caught) == 1

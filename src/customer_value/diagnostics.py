@@ -154,6 +154,6 @@ def captured_warnings(stage: str) -> Iterator[list[Diagnostic]]:
     """Collect every Python warning raised inside as a warning of ``stage``; none is printed."""
     found: list[Diagnostic] = []
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+        warnings.simplefilter("default")  # once per place and text: a warning in a loop is kept once
         yield found
     found.extend(Diagnostic.of(stage, "warning", note) for note in warning_messages(caught))
