@@ -57,18 +57,11 @@ def top_customers(
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of a run's table as JSON-able dicts: lists as lists, numbers as numbers, missing
     values None, and ``reasons`` as its list of messages (``{"key", "fields"}``)."""
-    rows = to_plain([{k: (None if _is_missing(v) else v) for k, v in row.items()} for row in frame.to_dict("records")])
+    rows = to_plain(frame.to_dict("records"))
     for row in rows:
         if "reasons" in row:
             row["reasons"] = parse_reasons(row["reasons"])
     return rows
-
-
-def _is_missing(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _resolve_id(con, customer_id: str) -> str:

@@ -72,7 +72,7 @@ AUTO_BACKTEST_CUSTOMERS = 100_000
 PREFER_TOLERANCE = 0.01
 UNLIKELY = "unlikely"
 #: Columns the purchase model makes (CLV also needs the spend model).
-PURCHASE_COLUMNS = COLUMNS[:7]
+PURCHASE_COLUMNS = tuple(c for c in COLUMNS if c != "prediction_confidence")
 CLV_COLUMNS = ("clv_12m", "clv_24m", "clv_36m")
 #: How :func:`run` reports each note: severity, the customers and the columns it concerns. A note
 #: not listed is a warning about the run as a whole.
