@@ -78,3 +78,14 @@ def test_a_warning_inside_a_stage_becomes_a_diagnostic(tmp_path, monkeypatch, ca
     assert caught == [{"stage": "clusters", "severity": "warning", "key": "diagnostic.python_warning",
                        "fields": {"category": "RuntimeWarning", "detail": "invalid value encountered in divide"},
                        "customers": None, "columns": [], "count": None}]
+
+
+def test_amounts_in_several_currencies_are_a_warning_about_every_customer(tmp_path):
+    orders = three_customers()
+    orders["currency"] = ["CNY", "CNY", "USD", "CNY", "CNY", "USD"]
+    workspace = workspace_with_orders(tmp_path / "ws", orders)
+    manifest = execute_run(workspace, workspace.settings(), now=NOW)
+    mixed = next(m for m in manifest.messages if m["key"] == "cli.mixed_currencies")
+    assert mixed["severity"] == "warning" and mixed["stage"] == "summary"
+    assert mixed["fields"] == {"currencies": "CNY (4), USD (2)"}
+    assert mixed["customers"] == "all" and mixed["count"] == 3 and "net_revenue" in mixed["columns"]

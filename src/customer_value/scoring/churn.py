@@ -214,7 +214,7 @@ def _lightgbm(
         boosting_rounds={"test_model": evaluated.n_rounds_, "scoring_model": final.n_rounds_},
         trained_on={"test_model": len(train), "scoring_model": len(refit)},
         metrics=metrics,
-        beats_baselines=all(model_auc > metrics[b].get("auc", -1.0) for b in ("btyd", "recency")),
+        beats_baselines=all(metrics[b]["auc"] is None or model_auc > metrics[b]["auc"] for b in ("btyd", "recency")),
         feature_importance=[{"feature": k, "gain_share": round(float(v), 4)}
                             for k, v in final.feature_importance_.head(10).items()],
         mean_probability=round(float(probability.mean()), 4),

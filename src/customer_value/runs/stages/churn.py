@@ -99,7 +99,10 @@ def _report(ctx: RunContext, facts: dict) -> None:
         ctx.add(severity, note, customers=customers, columns=columns)
     for warning in facts.get("btyd_warnings", []):  # the BG/NBD fallback scored everyone
         ctx.add("warning", warning, customers="all", columns=COLUMNS)
-    for warning in facts.get("metrics", {}).get("btyd", {}).get("warnings", []):  # only the baseline
+    baseline = facts.get("metrics", {}).get("btyd", {})  # BG/NBD as the model's yardstick only
+    for warning in baseline.get("warnings", []):
         ctx.add("info", warning)
+    if baseline.get("error"):
+        ctx.add("info", message("churn.baseline_failed", detail=baseline["error"]))
     if facts.get("tables_skipped"):
         ctx.add("warning", message("churn.tables_skipped", tables=", ".join(facts["tables_skipped"])))
