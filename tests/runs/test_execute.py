@@ -31,7 +31,7 @@ def test_thin_data_is_reported_most_severe_first(tiny_run):
     assert severities == sorted(severities, key=SEVERITIES.index)
     keys = {m["key"] for m in messages}
     assert {"models.thin_customers", "models.run.choice_short_history", "churn.reason_short_history",
-            "cluster.fallback_too_few_customers"} <= keys
+            "cluster.fallback_too_few_customers", "value.profit_assumed", "cli.actions.no_owner"} <= keys
     assert {m["stage"] for m in messages} >= {"models", "churn", "clusters"}
 
 
@@ -89,3 +89,12 @@ def test_amounts_in_several_currencies_are_a_warning_about_every_customer(tmp_pa
     assert mixed["severity"] == "warning" and mixed["stage"] == "summary"
     assert mixed["fields"] == {"currencies": "CNY (4), USD (2)"}
     assert mixed["customers"] == "all" and mixed["count"] == 3 and "net_revenue" in mixed["columns"]
+
+
+def test_a_strategic_field_the_customers_lack_is_a_warning_of_the_value_stage(tmp_path):
+    workspace = workspace_with_orders(tmp_path / "ws", three_customers())
+    settings = workspace.settings()
+    settings = settings.model_copy(update={"value": settings.value.model_copy(update={"strategic_fields": ["partner"]})})
+    manifest = execute_run(workspace, settings, now=NOW)
+    missing = next(m for m in manifest.messages if m["key"] == "value.strategic_missing")
+    assert (missing["stage"], missing["severity"], missing["fields"]) == ("value", "warning", {"fields": "partner"})
