@@ -53,3 +53,13 @@ def test_booleans_lists_and_factors_read_as_words(lang):
     assert msg("factor.days_since_last_order", lang) in text and "880" in text and "57,570.57" in text
     assert "880.0" not in text
     assert value_label(lang, "net_revenue", 12.5) == 12.5 and value_label(lang, "name", "王芳") == "王芳"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_quarantine_codes_read_as_words(lang):
+    assert value_label(lang, "table", "orders") == msg("table.orders", lang)
+    assert value_label(lang, "field", "ordered_at") == msg("column.ordered_at", lang)
+    assert value_label(lang, "reason", "invalid_phone") == msg("quality.reason.invalid_phone", lang)
+    assert value_label(lang, "reason", "refund_negated") == msg("quality.change.refund_negated", lang)
+    assert value_label(lang, "action", "flagged") == msg("quarantine.flagged", lang)
+    assert value_label(lang, "reason", "something_new") == "something_new"

@@ -30,6 +30,8 @@ CODE_TABLES = {
     "prediction_confidence": "confidence",
     "next_purchase_window": "window",
     "status": "status",
+    "action": "quarantine",
+    "table": "table",
 }
 #: Columns holding lists of codes, and the catalog table of each code.
 CODE_LISTS = {"churn_factors": "factor", "alerts": "alert.name"}
@@ -89,6 +91,11 @@ def value_label(lang: str, column: str, value: Any, playbooks: PlaybookConfig | 
         return _action_rule(lang, value)
     if value == NONE and column in MIGRATION_COLUMNS:
         return msg("cli.actions.none", lang)
+    if column == "field":  # the quarantine's column at fault
+        return column_label(lang, value)
+    if column == "reason":  # why a row was quarantined: a rejection or a change
+        keys = [k for k in (f"quality.reason.{value}", f"quality.change.{value}") if has_message(k)]
+        return msg(keys[0], lang) if keys else value
     if column in CODE_TABLES:
         return _code(lang, CODE_TABLES[column], value)
     return value
