@@ -20,6 +20,9 @@ from pathlib import Path
 
 import pytest
 
+# A message template field that a caller does not give fails the test (customer_value.i18n).
+os.environ["CVA_STRICT_MESSAGES"] = "1"
+
 PG_BIN = Path(os.environ.get("CVA_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 

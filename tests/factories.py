@@ -53,6 +53,18 @@ def orders_from_rows(rows) -> pd.DataFrame:
     return frame
 
 
+def three_customers() -> pd.DataFrame:
+    """Orders of three customers over two months of 2024: A buys three times, B twice, C once."""
+    return orders_from_rows([
+        ("A", "a1", "2024-01-02 10:00", 120.0, "completed"),
+        ("A", "a2", "2024-01-20 10:00", 80.0, "completed"),
+        ("A", "a3", "2024-02-25 10:00", 95.0, "completed"),
+        ("B", "b1", "2024-01-05 10:00", 40.0, "completed"),
+        ("B", "b2", "2024-02-10 10:00", 60.0, "completed"),
+        ("C", "c1", "2024-01-10 10:00", 300.0, "completed"),
+    ])
+
+
 def cdnow_orders() -> pd.DataFrame:
     """The CDNOW transactions as completed orders, one per line, customers numbered by the sample id.
 

@@ -1,5 +1,6 @@
 """Settings: validation in one message, documentation of every field."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ from pydantic import BaseModel
 
 from customer_value.config import Settings, load_settings
 from customer_value.errors import ConfigError
+from customer_value.i18n import msg
 from customer_value.workspace.template import config_template
 
 DOCS = Path(__file__).parents[1] / "docs" / "configuration.md"
@@ -53,3 +55,24 @@ def test_malformed_yaml_is_a_one_line_config_error(tmp_path, text):
 
 def test_a_missing_file_gives_the_defaults(tmp_path):
     assert load_settings(tmp_path / "none.yaml") == Settings()
+
+
+def test_every_problem_reads_in_the_language_asked_for(tmp_path):
+    path = tmp_path / "cva.yaml"
+    path.write_text(
+        "rfm: {bins: abc}\nchurn: {window_days: -5}\nmodels: {purchase_model: xyz}\n"
+        "value: {tier_a_share: 0.9, tier_b_share: 0.5}\nclusters: {min_k: 9, max_k: 3}\nfoo: 1\n"
+        "sources: [{table: orders}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    problems = caught.value.fields["detail"]
+    assert {p["key"] for p in problems} == {
+        "config.int_parsing", "config.greater_than", "config.literal_error", "config.at_least", "config.at_most",
+        "config.extra_forbidden", "config.path_or_sql"}
+    chinese = caught.value.render("zh")
+    assert chinese == msg("error.config", "zh", where=str(path), detail=problems)
+    assert all(msg(p["key"], "zh", **p["fields"]) in chinese for p in problems)
+    assert not re.search(r"Input should|Value error|greater than| or |must", chinese)
+    assert "rfm.bins" in chinese and "-5" in chinese and "tier_b_share" in chinese

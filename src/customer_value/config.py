@@ -6,13 +6,14 @@ Load it once at the entry point with :func:`load_settings` and pass each stage o
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from customer_value.errors import ConfigError
-from customer_value.i18n import LANGUAGES, normalise_language
+from customer_value.i18n import LANGUAGES, has_message, message, msg, normalise_language
 
 TableName = Literal[
     "customers",
@@ -32,6 +33,25 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _invalid(key: str, **fields: Any) -> PydanticCustomError:
+    """A validation problem whose type is the catalog key ``key`` (rendered by :func:`load_settings`)."""
+    return PydanticCustomError(key, msg(key, "en", field="", **fields).lstrip(": "), fields)
+
+
+def _problem(error: Any) -> dict[str, Any]:
+    """One pydantic validation error as a message: ``config.<type>`` with the field and the limits."""
+    field = ".".join(str(p) for p in error["loc"]) or "(top)"
+    context = {k: v for k, v in (error.get("ctx") or {}).items() if k != "error"}
+    if "expected" in context:  # pydantic lists choices in English: "'a', 'b' or 'c'"
+        context["expected"] = str(context["expected"]).replace("' or '", "', '")
+    kind = error["type"]
+    key = kind if kind.startswith("config.") else f"config.{kind}"
+    key = key if has_message(key) else "config.invalid"
+    given = error.get("input")
+    shown = given if isinstance(given, (str, int, float, bool)) else type(given).__name__
+    return message(key, **{**context, "field": field, "input": shown})
+
+
 class SourceConfig(_Section):
     """One data source that ``cva ingest`` (without a FILE) reads."""
 
@@ -44,9 +64,9 @@ class SourceConfig(_Section):
     @model_validator(mode="after")
     def _one_kind(self) -> SourceConfig:
         if (self.path is None) == (self.sql_url is None):
-            raise ValueError("give either path or sql_url")
+            raise _invalid("config.path_or_sql")
         if self.sql_url is not None and not self.query:
-            raise ValueError("sql_url needs a query")
+            raise _invalid("config.sql_needs_query")
         return self
 
 
@@ -115,11 +135,11 @@ class ValueWeights(_Section):
     @model_validator(mode="after")
     def _some_weight(self) -> ValueWeights:
         if self.historical + self.potential + self.strategic <= 0:
-            raise ValueError("at least one value weight must be positive")
+            raise _invalid("config.no_positive_weight")
         if self.tier_b_share < self.tier_a_share:
-            raise ValueError("tier_b_share must be at least tier_a_share")
+            raise _invalid("config.at_least", name="tier_b_share", other="tier_a_share")
         if self.tier_b_min_score > self.tier_a_min_score:
-            raise ValueError("tier_b_min_score must be at most tier_a_min_score")
+            raise _invalid("config.at_most", name="tier_b_min_score", other="tier_a_min_score")
         return self
 
 
@@ -191,9 +211,9 @@ class LifecycleConfig(_Section):
     @model_validator(mode="after")
     def _ordered(self) -> LifecycleConfig:
         if self.churned_cycles < self.decline_cycles:
-            raise ValueError("churned_cycles must be at least decline_cycles")
+            raise _invalid("config.at_least", name="churned_cycles", other="decline_cycles")
         if self.churned_p_alive > self.decline_p_alive:
-            raise ValueError("churned_p_alive must be at most decline_p_alive")
+            raise _invalid("config.at_most", name="churned_p_alive", other="decline_p_alive")
         return self
 
 
@@ -234,10 +254,7 @@ class PlaybookConfig(_Section):
         known = set(BUILTIN_ACTIONS) | set(self.actions)
         unknown = sorted(({r.action for r in self.rules} | {self.default_action}) - known)
         if unknown:
-            raise ValueError(
-                f"unknown action(s) {', '.join(unknown)}; define them under playbooks.actions "
-                f"or use one of {', '.join(BUILTIN_ACTIONS)}"
-            )
+            raise _invalid("config.unknown_actions", actions=", ".join(unknown), known=", ".join(BUILTIN_ACTIONS))
         return self
 
 
@@ -259,7 +276,7 @@ class ClusterConfig(_Section):
     @model_validator(mode="after")
     def _k_range(self) -> ClusterConfig:
         if self.min_k > self.max_k:
-            raise ValueError(f"min_k ({self.min_k}) is larger than max_k ({self.max_k})")
+            raise _invalid("config.at_most", name=f"min_k ({self.min_k})", other=f"max_k ({self.max_k})")
         return self
 
 
@@ -303,13 +320,10 @@ def load_settings(path: Path) -> Settings:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         where = getattr(exc, "problem_mark", None)
         line = f"{path}:{where.line + 1}" if where is not None else str(path)
-        raise ConfigError(where=line, detail=str(getattr(exc, "problem", exc))) from exc
+        raise ConfigError(where=line, detail=message("config.yaml", problem=str(getattr(exc, "problem", exc)))) from exc
     if not isinstance(raw, dict):
         raise ConfigError("option.config_not_mapping", path=str(path))
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}" for err in exc.errors()
-        )
-        raise ConfigError(where=str(path), detail=problems) from exc
+        raise ConfigError(where=str(path), detail=[_problem(err) for err in exc.errors()]) from exc

@@ -1,18 +1,20 @@
 """The exception tree of customer-value.
 
-Every error carries a message key from the i18n catalog and the fields that fill it, so the
-CLI and the service can render it in the user's language.
+Every error and warning carries a message key from the i18n catalog and the fields that fill
+it, so the CLI and the service can render it in the user's language, and a run can store it
+language-free (:meth:`as_message`).
 """
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
-from customer_value.i18n import msg
+from customer_value.i18n import message, msg
 
 
-class CVAError(Exception):
-    """Base class of every error raised by customer-value."""
+class _Keyed:
+    """A message key and its fields; ``str()`` is the English text."""
 
     key = "error.internal"
 
@@ -24,6 +26,14 @@ class CVAError(Exception):
     def render(self, lang: str = "en") -> str:
         """The message in ``lang`` (``en`` or ``zh``)."""
         return msg(self.key, lang, **self.fields)
+
+    def as_message(self) -> dict[str, Any]:
+        """The key and fields, to store and render later (:func:`customer_value.i18n.message`)."""
+        return message(self.key, **self.fields)
+
+
+class CVAError(_Keyed, Exception):
+    """Base class of every error raised by customer-value."""
 
 
 # -- errors the user can fix ------------------------------------------------------------------
@@ -39,6 +49,25 @@ class InputFileError(UserError, OSError):
     """A file can't be read: missing, a directory, empty, binary or malformed."""
 
     key = "error.input_file"
+
+
+class OutputFileError(UserError, OSError):
+    """A file can't be written: no permission, no such folder, a read-only or full disk."""
+
+    key = "error.output_file"
+    #: The reason of each operating-system error number, as a catalog key.
+    REASONS = {
+        errno.EACCES: "error.os.permission", errno.EPERM: "error.os.permission", errno.ENOENT: "error.os.not_found",
+        errno.EROFS: "error.os.read_only", errno.ENOSPC: "error.os.no_space", errno.EDQUOT: "error.os.no_space",
+        errno.EISDIR: "error.os.is_directory", errno.ENOTDIR: "error.os.not_directory",
+        errno.EEXIST: "error.os.not_directory",
+    }
+
+    @classmethod
+    def from_os_error(cls, path: object, exc: OSError) -> OutputFileError:
+        """The error for ``path`` with ``exc``'s reason in words (its own text when unknown)."""
+        key = cls.REASONS.get(exc.errno or -1)
+        return cls(path=str(path), reason=message(key) if key else exc.strerror or str(exc))
 
 
 class MissingColumnError(UserError, KeyError):
@@ -108,8 +137,8 @@ class InternalError(CVAError):
 # -- warnings -----------------------------------------------------------------------------------
 
 
-class CVAWarning(UserWarning):
-    """Base class of warnings about the data or the models."""
+class CVAWarning(_Keyed, UserWarning):
+    """Base class of warnings about the data or the models: ``warnings.warn(SomeWarning(key, **fields))``."""
 
 
 class ConvergenceWarning(CVAWarning):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 
+from customer_value.i18n import msg
 from tests.acceptance._cli import cva, ok, ok_json, workspace
 from tests.acceptance._expect import by_id, per_customer
 from tests.acceptance.platforms import TAOBAO_PAID, taobao_orders
@@ -132,9 +133,10 @@ def test_the_exported_summary_opens_in_excel_with_the_same_figures(shop, tmp_pat
 
     csv_path, xlsx_path = tmp_path / "汇总.csv", tmp_path / "汇总.xlsx"
     ok(cva("export", "summary", "--out", csv_path, "-w", shop["root"]))
-    ok(cva("export", "summary", "--out", xlsx_path, "-w", shop["root"]))
+    ok(cva("export", "summary", "--out", xlsx_path, "-w", shop["root"], "--lang", "zh"))
     assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")
-    for table in (pd.read_csv(csv_path, dtype={"customer_id": str}, encoding="utf-8-sig"),
-                  pd.read_excel(xlsx_path, dtype={"customer_id": str})):
+    labels = {msg(f"column.{c}", "zh"): c for c in ("customer_id", "net_revenue")}  # a workbook is for people
+    workbook = pd.read_excel(xlsx_path, dtype={msg("column.customer_id", "zh"): str}).rename(columns=labels)
+    for table in (pd.read_csv(csv_path, dtype={"customer_id": str}, encoding="utf-8-sig"), workbook):
         got = dict(zip(table["customer_id"], table["net_revenue"]))
         assert got == pytest.approx({k: v["net_revenue"] for k, v in shop["customers"].items()})

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from customer_value.cli._common import out
 from customer_value.cli.main import app
+from customer_value.i18n import msg
 from customer_value.runs.execute import execute_run
 from customer_value.runs.results import run_summary
 from customer_value.runs.snapshot import load_run
@@ -115,6 +116,9 @@ def test_actions_export_to_csv_and_excel(workspace, tmp_path, suffix):
     result = cva("actions", "-w", str(workspace.root), "--out", str(out), "--lang", "zh")
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(out) if suffix == ".csv" else pd.read_excel(out)
+    if suffix == ".xlsx":  # labelled in the language asked for
+        columns = [*run_summary(workspace).columns, "action_text"]
+        frame = frame.rename(columns={msg(f"column.{c}", "zh"): c for c in columns})
     assert len(frame) == len(run_summary(workspace))
     assert {"action_owner", "customer_id", "next_best_action", "action_text", "action_priority"} <= set(frame.columns)
     assert frame.action_text.str.contains("[\u4e00-\u9fff]").all()

@@ -3,10 +3,19 @@ customer, export — and every kind of bad input gives one line on stderr and ex
 
 import json
 
+import openpyxl
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+
+from customer_value.i18n import catalog, msg
 from tests.cli.helpers import cva, ok, user_error
+from tests.factories import add_batch, make_orders, workspace_with_orders
+
+def _machine_name(label: str, lang: str) -> str:
+    """The column whose ``column.*`` label is ``label`` (labels are unique, see tests/i18n)."""
+    names = {text: key.removeprefix("column.") for key, text in catalog(lang).items() if key.startswith("column.")}
+    return names.get(label, label)
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +90,9 @@ def test_export_every_table_in_every_format(workspace, tmp_path, table, suffix):
     result = json.loads(ok(cva("export", table, "--out", out, "-w", workspace, "--json")).stdout)
     reader = {"csv": pd.read_csv, "xlsx": pd.read_excel, "parquet": pd.read_parquet}[suffix]
     frame = reader(out)
-    assert len(frame) == result["rows"] > 0
+    assert result["tables"] == [{"table": table, "rows": len(frame)}] and len(frame) > 0
+    if suffix == "xlsx":  # labelled for people: back to the machine names
+        frame.columns = [_machine_name(label, "en") for label in frame.columns]
     required = {
         "customers": {"customer_id"},
         "orders": {"customer_id", "order_id", "ordered_at", "amount", "status"},
@@ -199,4 +210,77 @@ def test_as_of_after_the_last_order_with_force_warns(tmp_path):
     assert "10 days after the last order (2025-06-30)" in result.stderr
     manifest = json.loads(ok(cva("runs", "-w", root, "--json")).stdout)[-1]
     assert manifest["as_of"] == "2025-07-10"
-    assert manifest["diagnostics"]["data"]["notes"][0]["fields"]["days"] == 10
+    note = next(m for m in manifest["messages"] if m["key"] == "cli.as_of_after_last_order")
+    assert note["fields"]["days"] == 10 and note["severity"] == "warning"
+
+
+def test_customers_json_has_arrays_and_numbers(workspace):
+    top = json.loads(ok(cva("customers", "-w", workspace, "--top", "20", "--json")).stdout)
+    for row in top:
+        assert isinstance(row["churn_factors"], list) and all(isinstance(f, str) for f in row["churn_factors"])
+        assert all(isinstance(v, (int, float)) for v in row["churn_factor_values"])
+        assert len(row["churn_factor_values"]) == len(row["churn_factors"])
+        assert isinstance(row["alerts"], list) and isinstance(row["whale"], bool)
+        assert isinstance(row["orders"], int) and isinstance(row["net_revenue"], float)
+        assert [set(r) for r in row["reasons"]] == [{"key", "fields"}] * 3
+    record = json.loads(ok(cva("customer", top[0]["customer_id"], "-w", workspace, "--json")).stdout)
+    assert isinstance(record["profile"]["source_ids"], list)
+    assert record["summary"]["reasons"] == top[0]["reasons"] and len(record["summary"]["reasons_text"]) == 3
+
+
+def test_customer_table_shows_words_in_the_chosen_language(workspace):
+    top = json.loads(ok(cva("customers", "-w", workspace, "--top", "1", "--json")).stdout)[0]
+    text = ok(cva("customer", top["customer_id"], "-w", workspace, "--lang", "zh")).stdout
+    for raw in ("True", "False", "['", "phone_valid", "signup_at", "builtin:"):
+        assert raw not in text
+    assert msg(f"confidence.{top['prediction_confidence']}", "zh") in text
+    first = top["churn_factors"][0]
+    assert msg("common.labelled_value", "zh", label=msg(f"factor.{first}", "zh"), value="") in text
+    assert msg("common.no" if not top["whale"] else "common.yes", "zh") in text
+
+
+def test_an_excel_export_is_labelled_frozen_and_formatted(workspace, tmp_path):
+    out = tmp_path / "book.xlsx"
+    result = json.loads(ok(cva("export", "summary", "orders", "--out", out, "-w", workspace, "--lang", "zh",
+                               "--json")).stdout)
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["summary", "orders"] == [t["table"] for t in result["tables"]]
+    sheet = book["summary"]
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == [msg("column.customer_id", "zh"), msg("column.orders", "zh"), msg("column.gross_revenue", "zh")]
+    assert sheet.freeze_panes == "A2" and all(c.font.bold for c in sheet[1])
+    first = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    label = lambda column: msg(f"column.{column}", "zh")  # noqa: E731
+    assert first[label("p_alive")].number_format == "0.0%" and 0 <= first[label("p_alive")].value <= 1
+    assert first[label("net_revenue")].number_format == "#,##0.00"
+    assert first[label("orders")].number_format == "#,##0" and isinstance(first[label("orders")].value, int)
+    assert first[label("first_order_at")].is_date
+    assert first[label("whale")].value in (msg("common.yes", "zh"), msg("common.no", "zh"))
+    assert first[label("tier")].value.startswith(("A类", "B类", "C类"))
+    assert "[" not in str(first[label("churn_factors")].value)
+    assert book["orders"].max_row == result["tables"][1]["rows"] + 1
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    orders = make_orders(5, seed=1)
+    workspace = workspace_with_orders(tmp_path / "ws", orders)
+    ids = sorted(orders.customer_id.unique())
+    names = ["=HYPERLINK(\"http://x\",\"y\")", "+1", "@SUM(A1)", "-2", "正常"][: len(ids)]
+    add_batch(workspace, "customers", pd.DataFrame({"customer_id": ids, "name": names}), batch_id="c0")
+    out = tmp_path / "customers.xlsx"
+    ok(cva("export", "customers", "--out", out, "-w", workspace.root))
+    sheet = openpyxl.load_workbook(out)["customers"]
+    column = [c.value for c in sheet[1]].index(msg("column.name", "en"))
+    cells = [row[column] for row in sheet.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == names and {c.data_type for c in cells} == {"s"}
+
+
+def test_export_to_an_unwritable_place_is_one_line(workspace, tmp_path):
+    user_error(cva("export", "summary", "--out", "/proc/cva-test/summary.csv", "-w", workspace),
+               "/proc/cva-test/summary.csv", "does not exist")
+    chinese = user_error(cva("export", "summary", "--out", "/proc/cva-test/s.xlsx", "-w", workspace, "--lang", "zh"))
+    assert msg("error.os.not_found", "zh") in chinese
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    user_error(cva("export", "summary", "--out", blocker / "s.parquet", "-w", workspace), "not a folder")
+    user_error(cva("export", "summary", "orders", "--out", tmp_path / "two.csv", "-w", workspace), ".xlsx")

@@ -1,5 +1,7 @@
 """Data sufficiency report, per-customer confidence and the spend-frequency independence test."""
 
+import json
+
 import numpy as np
 import pytest
 from cdnow_data import summary, summary_with_spend
@@ -28,8 +30,11 @@ def test_thin_data_lists_every_issue_with_counts():
     assert report.issues[1].fields["repeat_buyers"] == 2
     assert "Only 50 customers" in report.issues[0].message("en")
     assert "只有 50 个客户" in report.issues[0].message("zh")
-    as_dict = report.to_dict("zh")
-    assert as_dict["confidence"] == "low" and as_dict["issues"][2]["message"].startswith("历史数据")
+    assert report.issues[2].message("zh") == "历史数据只覆盖 5.0 周；建议至少 26 周"
+    as_dict = report.to_dict()
+    assert as_dict["confidence"] == "low" and as_dict["issues"][2] == {
+        "key": "models.short_history", "fields": report.issues[2].fields, "severity": "low"}
+    json.dumps(as_dict)
 
 
 def test_medium_confidence_between_thresholds():

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from customer_value.config import ModelsConfig
+from customer_value.i18n import render
 from customer_value.errors import ModelFitError
 from customer_value.models import GammaGammaModel, customer_lifetime_value
 from customer_value.models.backtest import PREFER_TOLERANCE, PURCHASE_MODELS
@@ -71,7 +72,9 @@ def test_a_run_adds_the_model_columns_without_gaps(factory_workspace):
     assert diagnostics["time_unit"] == "weeks"
     assert diagnostics["fit"]["converged"] and set(diagnostics["fit"]["standard_errors"]) == set(
         diagnostics["fit"]["params"])
-    assert diagnostics["sufficiency"]["issues"] and diagnostics["sufficiency"]["issues"][0]["message"]
+    issue = diagnostics["sufficiency"]["issues"][0]
+    shown = [m for m in manifest.messages if m["stage"] == "models" and m["key"] == issue["key"]]
+    assert shown and shown[0]["fields"] == issue["fields"] and shown[0]["customers"] == "all"
     json.dumps(diagnostics)  # JSON-able as written into the manifest
 
 
@@ -79,7 +82,7 @@ def test_auto_choice_is_the_backtest_winner_and_says_why(factory_workspace):
     ctx = _stage(factory_workspace)
     diagnostics = ctx.diagnostics["models"]
     choice, backtest = diagnostics["choice"], diagnostics["backtest"]
-    assert choice["method"] == "backtest" and choice["message"]
+    assert choice["method"] == "backtest" and choice["key"].startswith("models.run.choice_")
     beating = {name: m["score"] for name, m in backtest["models"].items() if m["beats_baseline"]}
     best = min(beating, key=beating.get)
     assert backtest["best_model"] == diagnostics["purchase_model"]
@@ -103,7 +106,9 @@ def test_when_no_model_beats_the_baseline_the_run_says_so_and_uses_the_baseline(
     assert diagnostics["purchase_model"] == "naive"
     assert diagnostics["choice"]["method"] == "fallback"
     assert diagnostics["choice"]["key"] == "models.run.choice_no_model_beats_baseline"
-    assert "naive" in diagnostics["choice"]["message"] and "BG/NBD" in diagnostics["choice"]["message"]
+    text = render(diagnostics["choice"], "en")
+    assert "naive rate model is used" in text and "BG/NBD MAE" in text
+    assert "朴素购买率模型" in render(diagnostics["choice"], "zh")
     assert diagnostics["attempts"] == []  # the failed models are not fitted as fallbacks
     # no dropout: P(alive) is left empty and the run says why
     assert diagnostics["p_alive_informative"] is False
@@ -180,7 +185,7 @@ def test_a_failed_fit_falls_back_to_the_next_model_and_says_so(factory_workspace
     diagnostics = ctx.diagnostics["models"]
     assert diagnostics["purchase_model"] != "bgnbd"
     assert diagnostics["attempts"][0] == {"model": "bgnbd", "key": "models.not_converged",
-                                          "message": diagnostics["attempts"][0]["message"]}
+                                          "fields": {"model": "BetaGeoModel", "starts": 4, "reason": "test"}}
     assert any(n["key"] == "models.run.fit_failed" for n in diagnostics["notes"])
     _check_columns(ctx.summary)
 
@@ -357,4 +362,5 @@ def test_customers_with_only_refunds_are_counted_not_dropped(tmp_path):
     assert facts["customers"] == orders["customer_id"].nunique()
     assert (facts["refund_only_customers"], facts["refund_only_amount"], facts["cancelled_only_customers"]) == (
         2, 50.0, 1)
-    assert facts["notes"][0]["key"] == "summary.refund_only" and "50.00" in facts["notes"][0]["message"]
+    note = next(m for m in ctx.messages if m.key == "summary.refund_only")
+    assert note.severity == "warning" and "50.00" in note.render("en")

@@ -11,10 +11,13 @@ import pytest
 import test_churn_synthetic as synthetic
 
 from customer_value.config import Settings
+from customer_value.errors import ModelFitError
+from customer_value.i18n import msg
 from customer_value.runs.context import RunContext
 from customer_value.runs.execute import execute_run
 from customer_value.runs.snapshot import read_run_table
 from customer_value.runs.stages import STAGES, churn, summary
+from customer_value.scoring import churn as scoring_churn
 from customer_value.workspace.store import BatchRecord, write_batch
 from tests.factories import workspace_with_orders
 
@@ -73,6 +76,26 @@ def test_a_table_without_the_needed_columns_is_skipped_and_said():
     d = ctx.diagnostics["churn"]
     assert d["tables"] == ["orders"] and d["tables_skipped"] == ["interactions"]
     assert d["p_alive_alert"] is False
+    shown = {m.key: m for m in ctx.messages}
+    assert shown["churn.tables_skipped"].severity == "warning"
+    assert shown["churn.tables_skipped"].fields == {"tables": "interactions"}
+    assert shown[f"churn.method_{d['method']}"].severity == "info"
+    if d["method"] != "lightgbm":  # 60 customers are too few to train: the fallback and why, about everyone
+        reason = shown[d["reason"]["key"]]
+        assert reason.severity == "warning" and reason.customers == "all" and "churn_probability" in reason.columns
+
+
+def test_a_baseline_that_cannot_be_fitted_is_said(data, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ModelFitError("models.no_repeat_buyers", model="BetaGeoModel", total=3)
+
+    monkeypatch.setattr(scoring_churn, "btyd_scores", broken)
+    ctx = _context(data)
+    churn.run(ctx)
+    assert ctx.diagnostics["churn"]["method"] == "lightgbm"
+    note = next(m for m in ctx.messages if m.key == "churn.baseline_failed")
+    assert note.severity == "info" and note.fields["detail"]["key"] == "models.no_repeat_buyers"
+    assert msg("models.no_repeat_buyers", "zh", model="BetaGeoModel", total=3) in note.render("zh")
 
 
 def test_as_of_sees_nothing_after_it(data):

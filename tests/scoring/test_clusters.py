@@ -14,6 +14,7 @@ from sklearn.metrics import adjusted_rand_score
 from customer_value.config import ClusterConfig
 from customer_value.errors import ConfigError
 from customer_value.features.behaviour import behaviour_dimensions
+from customer_value.i18n import message, msg
 from customer_value.runs.execute import execute_run
 from customer_value.runs.snapshot import read_run_table
 from customer_value.sample import read_cdnow_transactions
@@ -256,7 +257,7 @@ def test_orders_only_cdnow_clusters_with_readable_rules():
     assert 3 <= clustering.k <= 8 and clustering.agreement >= 0.85
     assert {"hour_mean", "refund_rate", "cancellation_rate"} <= set(clustering.skipped)
     assert all(p.rule for p in clustering.profiles)
-    json.dumps(clustering.diagnostics("zh"), ensure_ascii=False)
+    json.dumps(clustering.diagnostics(), ensure_ascii=False)
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
@@ -270,12 +271,17 @@ def test_the_stage_adds_cluster_columns_and_diagnostics(tmp_path, language):
     diagnostics = manifest.diagnostics["clusters"]
     assert set(summary["cluster"]) == set(range(1, diagnostics["k"] + 1))
     assert diagnostics["customers"] == len(summary) and 0 <= diagnostics["agreement"] <= 1
-    assert diagnostics["dimensions_skipped"]["category_count"] == "missing orders.category"
+    skipped = diagnostics["dimensions_skipped"]
+    assert skipped["category_count"] == message("cluster.skipped_missing", needs="orders.category")
     assert len(diagnostics["dimensions_used"]) >= 10
     first = diagnostics["clusters"][0]
-    assert first["rule_text"] == summary.loc[summary["cluster"] == 1, "cluster_rule"].iloc[0]
+    assert render_rule(first["rule"], language) == summary.loc[summary["cluster"] == 1, "cluster_rule"].iloc[0]
     assert {"dimension", "op", "value"} == set(first["rule"][0])
+    assert "rule_text" not in first and "name_text" not in first  # stored language-free
     word = "且" if language == "zh" else " and "
-    assert any(word in c["rule_text"] for c in diagnostics["clusters"]) or all(
+    assert any(word in render_rule(c["rule"], language) for c in diagnostics["clusters"]) or all(
         len(c["rule"]) == 1 for c in diagnostics["clusters"]
     )
+    note = next(m for m in manifest.messages if m["key"] == "cluster.dimensions_skipped")
+    text = msg(note["key"], language, **note["fields"])
+    assert msg("dimension.category_count", language) in text and "orders.category" in text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -11,6 +11,7 @@ from customer_value.cli._common import (
     JsonOption,
     LangOption,
     WorkspaceOption,
+    cell,
     column_label,
     err,
     handle_errors,
@@ -21,45 +22,13 @@ from customer_value.cli._common import (
     workspace_of,
 )
 from customer_value.errors import ConfigError, UserError
-from customer_value.i18n import msg
+from customer_value.i18n import message, msg
+from customer_value.runs.labels import MIGRATION_COLUMNS, value_label
 
-if TYPE_CHECKING:
-    from customer_value.config import PlaybookConfig
-
-#: Catalog table of each coded column's values.
-CODE_TABLES = {
-    "tier": "tier",
-    "quadrant": "quadrant",
-    "lifecycle_stage": "lifecycle",
-    "rfm_group": "group",
-    "rfm_segment": "segment",
-}
-#: Columns whose migrations are reported, and the value of "not in that run" (scoring.migrations).
-MIGRATION_COLUMNS, NONE, UNASSIGNED = ("tier", "lifecycle_stage"), "none", "unassigned"
 TABLE_COLUMNS = (
     "action_owner", "customer_id", "action_text", "action_priority", "tier", "value_score", "lifecycle_stage"
 )
 EXAMPLES = 5
-
-
-def code_label(lang: str, column: str, value: Any, playbooks: PlaybookConfig | None = None) -> Any:
-    """A coded value (tier, stage, action, owner…) in ``lang``; other values unchanged."""
-    if not isinstance(value, str):
-        return value
-    if column == "next_best_action":
-        from customer_value.scoring.playbooks import action_text
-
-        text = action_text(value, lang, playbooks)
-        return value if text == f"action.{value}" else text
-    if column == "action_owner" and value == UNASSIGNED:
-        return msg("cli.actions.unassigned", lang)
-    if value == NONE and column in MIGRATION_COLUMNS:
-        return msg("cli.actions.none", lang)
-    if column in CODE_TABLES:
-        key = f"{CODE_TABLES[column]}.{value}"
-        text = msg(key, lang)
-        return value if text == key else text
-    return value
 
 
 @handle_errors
@@ -77,7 +46,7 @@ def actions(
     """Next best action of every customer, per owner, most urgent and most valuable first."""
     import pyarrow as pa
 
-    from customer_value.runs.results import run_summary, write_export
+    from customer_value.runs.results import records, run_summary, write_export
     from customer_value.runs.snapshot import load_run
     from customer_value.scoring.playbooks import action_list, action_text
 
@@ -91,8 +60,8 @@ def actions(
     if owner is not None and owner not in owners:
         raise ConfigError(
             where="--owner",
-            detail=msg(
-                "cli.actions.unknown_owner", lang, owner=owner, run_id=manifest.run_id, owners=", ".join(owners)
+            detail=message(
+                "cli.actions.unknown_owner", owner=owner, run_id=manifest.run_id, owners=", ".join(owners)
             ),
         )
     playbooks = ws.settings().playbooks
@@ -100,28 +69,21 @@ def actions(
     frame.insert(frame.columns.get_loc("next_best_action") + 1, "action_text",
                  [action_text(code, lang, playbooks) for code in frame["next_best_action"]])
     if out_file is not None:
-        path = write_export(pa.Table.from_pandas(frame, preserve_index=False), out_file)
+        actions = pa.Table.from_pandas(frame, preserve_index=False)
+        path = write_export({"actions": actions}, out_file, lang=lang, playbooks=playbooks)
         if not json_:
             err.print(msg("cli.actions.exported", lang, rows=len(frame), path=str(path)))
     if json_:
-        print_json({"run_id": manifest.run_id, "owner": owner, "actions": frame.to_dict("records")})
+        print_json({"run_id": manifest.run_id, "owner": owner, "actions": records(frame)})
         return
     title = (
-        msg("cli.actions.owner_title", lang, owner=code_label(lang, "action_owner", owner), count=len(frame))
+        msg("cli.actions.owner_title", lang, owner=value_label(lang, "action_owner", owner), count=len(frame))
         if owner is not None
         else msg("cli.actions.title", lang, count=len(frame))
     )
-    headers = [
-        msg("cli.actions.action_text", lang) if c == "action_text" else column_label(lang, c) for c in TABLE_COLUMNS
-    ]
-    rows = [[_cell(lang, c, row[c]) for c in TABLE_COLUMNS] for row in frame.to_dict("records")]
+    headers = [column_label(lang, c) for c in TABLE_COLUMNS]
+    rows = [[cell(lang, c, row[c], playbooks) for c in TABLE_COLUMNS] for row in frame.to_dict("records")]
     print_table(title, headers, rows)
-
-
-def _cell(lang: str, column: str, value: Any) -> Any:
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    return code_label(lang, column, value)
 
 
 @handle_errors
@@ -179,7 +141,7 @@ def migrations(
             continue
         heads = [msg(f"cli.actions.{h}", lang) for h in ("from", "to", "count", "examples")]
         rows = [
-            [code_label(lang, column, r["from"]), code_label(lang, column, r["to"]), r["count"],
+            [value_label(lang, column, r["from"]), value_label(lang, column, r["to"]), r["count"],
              ", ".join(r["customers"][:EXAMPLES]) + (" …" if r["count"] > EXAMPLES else "")]
             for r in moved.to_dict("records")
         ]

@@ -12,12 +12,14 @@ from customer_value.cli._common import (
     WorkspaceOption,
     handle_errors,
     language,
+    print_diagnostics,
     print_json,
     print_table,
     workspace_of,
 )
 from customer_value.cli.runs import parse_date
-from customer_value.i18n import msg
+from customer_value.diagnostics import Diagnostic
+from customer_value.i18n import msg, render
 
 
 def _number(value: float | None, digits: int = 2) -> str:
@@ -56,8 +58,11 @@ def backtest(
     if json_:
         print_json(report)
         return
+    names = {n: render(model_name(n), lang) for n in (*report["models"], *report["fallbacks"])}
     for section in (_overview, _models, _calibration, _spend):
-        print_table(*section(report, lang, {n: model_name(n, lang) for n in (*report["models"], *report["fallbacks"])}))
+        print_table(*section(report, lang, names))
+    fits = [*report["models"].values(), report["spend"]]
+    print_diagnostics([Diagnostic.of("models", "warning", w) for fit in fits for w in fit.get("warnings") or []], lang)
 
 
 def _overview(report: dict[str, Any], lang: str, names: dict[str, str]) -> tuple[str, list[str], list[list[Any]]]:
@@ -85,8 +90,7 @@ def _models(report: dict[str, Any], lang: str, names: dict[str, str]) -> tuple[s
     rows = []
     for name, entry in report["models"].items():
         if not entry["fitted"]:
-            reason = (entry["error"] or {}).get("message", "")
-            rows.append([names[name], msg("backtest.not_fitted", lang, reason=reason), *[""] * 8])
+            rows.append([names[name], msg("backtest.not_fitted", lang, reason=entry["error"]), *[""] * 8])
             continue
         verdict = msg("backtest.yes" if entry["beats_baseline"] else "backtest.no", lang)
         rows.append([names[name], _params(entry["params"]), _number(entry["log_likelihood"], 1), *_errors(entry),
@@ -121,8 +125,7 @@ def _spend(report: dict[str, Any], lang: str, names: dict[str, str]) -> tuple[st
     spend = report["spend"]
     headers = [msg("backtest.item", lang), msg("backtest.value", lang)]
     if not spend["fitted"]:
-        reason = (spend["error"] or {}).get("message", "")
-        rows = [[msg("backtest.spend_not_fitted", lang, reason=reason), ""],
+        rows = [[msg("backtest.spend_not_fitted", lang, reason=spend["error"]), ""],
                 [msg("backtest.actual_revenue", lang), _number(spend["actual_revenue"])]]
         return msg("backtest.spend_title", lang), headers, rows
     rows = [[msg("backtest.spend_params", lang), _params(spend["params"])]]

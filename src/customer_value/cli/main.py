@@ -1,5 +1,9 @@
 """The ``cva`` command: one Typer app, one module per command group."""
 
+import logging
+import sys
+from typing import Annotated
+
 import typer
 
 from customer_value.cli import ingest, results, runs, workspace
@@ -12,11 +16,21 @@ app = typer.Typer(
     add_completion=False,
     help="customer-value (客户价值分析): what every customer is worth, will be worth, and what to do.",
 )
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each step does on stderr.")] = False):
+    """Logging goes to stderr only with --verbose; what the user must know comes as diagnostics."""
+    handler = logging.StreamHandler(sys.stderr) if verbose else logging.NullHandler()
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler], force=True)
+
+
 app.command()(workspace.init)
 app.command()(ingest.ingest)
 app.command()(ingest.quality)
 app.command()(runs.run)
 app.command()(runs.runs)
+app.command()(runs.diagnostics)
 app.command()(results.customers)
 app.command()(results.customer)
 app.command()(results.export)

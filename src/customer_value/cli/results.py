@@ -11,49 +11,44 @@ from customer_value.cli._common import (
     JsonOption,
     LangOption,
     WorkspaceOption,
+    cell,
     column_label,
+    diagnostic_json,
     handle_errors,
     language,
     out,
+    print_diagnostics,
     print_json,
     print_table,
     workspace_of,
 )
-from customer_value.cli.actions import code_label
+from customer_value.diagnostics import Diagnostic
 from customer_value.i18n import msg
+from customer_value.runs.labels import factors_text
 from customer_value.workspace import Workspace
 
 LIST_COLUMNS = (
     "customer_id", "orders", "net_revenue", "recency_days", "rfm_score", "rfm_segment", "rfm_group",
     "tier", "value_score", "lifecycle_stage", "next_best_action",
 )
-
-
-def _label(lang: str, column: str, value: object, playbooks=None) -> object:
-    """Segment, group, tier, stage and action codes shown in the user's language."""
-    if column in ("rfm_segment", "rfm_group") and isinstance(value, str):
-        return msg(f"{column.removeprefix('rfm_')}.{value}", lang)
-    if column in ("tier", "quadrant", "lifecycle_stage", "next_best_action", "action_owner"):
-        return code_label(lang, column, value, playbooks)
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    return value
+#: Shown in the churn factors' row of ``cva customer``, beside each factor.
+FACTOR_VALUES = "churn_factor_values"
 
 
 def show_customers(workspace: Workspace, *, top: int, segment: str | None, as_json: bool, lang: str) -> None:
     """Print the top customers of the current run."""
-    from customer_value.runs.results import top_customers
+    from customer_value.runs.results import records, top_customers
 
     frame = top_customers(workspace, top=top, segment=segment)
     if as_json:
-        print_json(frame.to_dict("records"))
+        print_json(records(frame))
         return
     columns = [c for c in LIST_COLUMNS if c in frame.columns]
     playbooks = workspace.settings().playbooks
     print_table(
         msg("cli.customers_title", lang, count=len(frame)),
         [column_label(lang, c) for c in columns],
-        [[_label(lang, c, row[c], playbooks) for c in columns] for row in frame.to_dict("records")],
+        [[cell(lang, c, row[c], playbooks) for c in columns] for row in frame.to_dict("records")],
     )
 
 
@@ -79,7 +74,7 @@ def customer(
 ) -> None:
     """Profile, summary and scores of one customer."""
     from customer_value.runs.results import cluster_texts, customer_record
-    from customer_value.scoring.reasons import parse_reasons, render_reasons
+    from customer_value.scoring.reasons import render_reasons
 
     lang = language(workspace, lang)
     ws = workspace_of(workspace)
@@ -89,42 +84,48 @@ def customer(
         texts = cluster_texts(ws, lang).get(int(summary["cluster"]))
         if texts:
             summary["cluster_name"], summary["cluster_rule"] = texts
-    reasons = summary.get("reasons")
-    if reasons is not None:
-        record["summary"]["reasons"] = parse_reasons(reasons)
-        record["summary"]["reasons_text"] = render_reasons(reasons, lang)
+    diagnostics = [Diagnostic.from_dict(d) for d in record["diagnostics"]]
+    if "reasons" in summary:
+        summary["reasons_text"] = render_reasons(summary["reasons"], lang)
     if json_:
-        print_json(record)
+        print_json({**record, "diagnostics": [diagnostic_json(d, lang) for d in diagnostics]})
         return
     out.print(msg("cli.customer_title", lang, customer_id=record["customer_id"]), style="bold")
     if record["requested_id"] != record["customer_id"]:
         out.print(msg("cli.customer_merged", lang, requested=record["requested_id"], master=record["customer_id"]))
-    rows = [[column_label(lang, k), _label(lang, k, v)] for k, v in record["profile"].items()]
     playbooks = ws.settings().playbooks
-    fields = {k: v for k, v in (record["summary"] or {}).items() if k not in ("reasons", "reasons_text")}
-    rows += [[column_label(lang, k), _label(lang, k, v, playbooks)] for k, v in fields.items()]
+    fields = {**record["profile"], **{k: v for k, v in summary.items() if k not in ("reasons", "reasons_text")}}
+    if "churn_factors" in fields:
+        fields["churn_factors"] = factors_text(lang, fields["churn_factors"] or [], fields.pop(FACTOR_VALUES, None))
+    rows = [[column_label(lang, k), cell(lang, k, v, playbooks)] for k, v in fields.items()]
     print_table("", [msg("column.field", lang), msg("column.value", lang)], rows)
-    if reasons is not None:
+    if "reasons_text" in summary:
         out.print(column_label(lang, "reasons"), style="bold")
-        for line in render_reasons(reasons, lang):
+        for line in summary["reasons_text"]:
             out.print(f"  • {line}")
+    print_diagnostics(diagnostics, lang, title=msg("diagnostic.customer_title", lang))
 
 
 @handle_errors
 def export(
-    table: Annotated[str, typer.Argument(help="customers, orders, quarantine, customer_map or summary.")],
+    tables: Annotated[
+        list[str], typer.Argument(help="customers, orders, quarantine, customer_map, summary (several: one .xlsx).")
+    ],
     out_file: Annotated[Path, typer.Option("--out", "-o", help="Output file: .csv, .xlsx or .parquet.")],
     workspace: WorkspaceOption = None,
     json_: JsonOption = False,
     lang: LangOption = None,
 ) -> None:
-    """Write one of the stable export tables to a file."""
+    """Write stable export tables to a file: CSV and Parquet keep the machine names; an Excel
+    workbook has one sheet per table with labels in the chosen language."""
     from customer_value.runs.results import export_frame, write_export
 
     lang = language(workspace, lang)
-    data = export_frame(workspace_of(workspace), table)
-    path = write_export(data, out_file)
+    ws = workspace_of(workspace)
+    data = {name: export_frame(ws, name, lang=lang) for name in dict.fromkeys(tables)}
+    path = write_export(data, out_file, lang=lang, playbooks=ws.settings().playbooks)
     if json_:
-        print_json({"table": table, "rows": data.num_rows, "path": str(path)})
+        print_json({"path": str(path), "tables": [{"table": n, "rows": t.num_rows} for n, t in data.items()]})
         return
-    out.print(msg("cli.export_done", lang, table=table, rows=data.num_rows, path=str(path)))
+    for name, table in data.items():
+        out.print(msg("cli.export_done", lang, table=name, rows=table.num_rows, path=str(path)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,18 +13,22 @@ from customer_value.cli._common import (
     LangOption,
     WorkspaceOption,
     column_label,
-    err,
+    diagnostic_json,
     handle_errors,
-    warn_mixed_currencies,
     language,
     out,
+    print_diagnostics,
     print_json,
     print_table,
     progress,
     workspace_of,
 )
+from customer_value.diagnostics import SEVERITIES, Diagnostic
 from customer_value.errors import ConfigError
 from customer_value.i18n import msg
+
+if TYPE_CHECKING:
+    from customer_value.runs.snapshot import RunManifest
 
 
 def parse_date(value: str | None, option: str, *, key: str = "option.bad_date") -> dt.date | None:
@@ -58,15 +62,14 @@ def run(
 
         manifest = execute_run(ws, ws.settings(), as_of=parse_date(as_of, "--as-of"), force=force,
                                on_stage=on_stage)
+    messages = [Diagnostic.from_dict(m) for m in manifest.messages]
     if json_:
-        print_json(asdict(manifest))
+        print_json({**asdict(manifest), "messages": [diagnostic_json(d, lang) for d in messages]})
         return
     out.print(msg("cli.run_done", lang, run_id=manifest.run_id, as_of=manifest.as_of, customers=manifest.customers))
-    warn_mixed_currencies(manifest.diagnostics.get("data", {}).get("currencies", {}), lang)
-    for note in manifest.diagnostics.get("data", {}).get("notes", []):
-        err.print(msg(note["key"], lang, **note["fields"]), style="yellow")
     for stage, seconds in manifest.stage_seconds.items():
         out.print(f"  {msg(f'cli.stage.{stage}', lang)}: {seconds:.2f} s")
+    print_diagnostics(messages, lang, title=msg("diagnostic.title", lang, run_id=manifest.run_id))
 
 
 @handle_errors
@@ -81,9 +84,37 @@ def runs(workspace: WorkspaceOption = None, json_: JsonOption = False, lang: Lan
     if json_:
         print_json([{**asdict(m), "current": m.run_id == current} for m in manifests])
         return
-    heads = ["run_id", "created_at", "as_of", "customers", "current"]
+    heads = ["run_id", "created_at", "as_of", "customers", "diagnostics", "current"]
     print_table(
         msg("cli.runs_title", lang),
         [column_label(lang, h) for h in heads],
-        [[m.run_id, m.created_at, m.as_of, m.customers, "*" if m.run_id == current else ""] for m in manifests],
+        [[m.run_id, m.created_at, m.as_of, m.customers, _severity_counts(m), "*" if m.run_id == current else ""]
+         for m in manifests],
     )
+
+
+def _severity_counts(manifest: RunManifest) -> str:
+    severities = [m["severity"] for m in manifest.messages]
+    return " / ".join(str(severities.count(s)) for s in SEVERITIES)
+
+
+@handle_errors
+def diagnostics(
+    run_id: Annotated[str | None, typer.Option("--run", help="Run id (default: the current run).")] = None,
+    workspace: WorkspaceOption = None,
+    json_: JsonOption = False,
+    lang: LangOption = None,
+) -> None:
+    """What to know about a run: models that could not be fitted, fallbacks, thin data, warnings."""
+    from customer_value.runs.snapshot import load_run
+
+    lang = language(workspace, lang)
+    manifest = load_run(workspace_of(workspace), run_id)
+    messages = [Diagnostic.from_dict(m) for m in manifest.messages]
+    if json_:
+        print_json({"run_id": manifest.run_id, "messages": [diagnostic_json(d, lang) for d in messages]})
+        return
+    out.print(msg("diagnostic.run_title", lang, run_id=manifest.run_id, as_of=manifest.as_of), style="bold")
+    if not messages:
+        out.print(msg("diagnostic.none", lang))
+    print_diagnostics(messages, lang)

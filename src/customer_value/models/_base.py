@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator
 from threadpoolctl import ThreadpoolController
 
 from customer_value.errors import ConvergenceWarning, ModelFitError, NotFittedError, UserError
-from customer_value.i18n import msg
+from customer_value.i18n import message
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ class BaseModel(BaseEstimator):
         for start, method in self._plan(data):
             phi0 = np.log(np.clip(start, np.exp(-_EDGE), np.exp(_EDGE)))
             if not np.isfinite(objective(phi0)[0]):
-                reason = msg("models.reason_bad_start", "en")
+                reason = message("models.reason_bad_start")
                 continue
             options: dict[str, Any] = {"maxiter": int(self.max_iter)}
             kwargs: dict[str, Any] = {}
@@ -158,13 +158,13 @@ class BaseModel(BaseEstimator):
             phi = np.clip(result.x, -_LOG_BOUND, _LOG_BOUND)
             value, grad = objective(phi)
             if not np.isfinite(value):
-                reason = msg("models.reason_non_finite", "en")
+                reason = message("models.reason_non_finite")
                 continue
             # A parameter pinned at its bound has no zero gradient in that direction.
             free = np.abs(phi) < _EDGE
             gnorm = float(np.max(np.abs(grad[free]), initial=0.0))
             if gnorm > _GRADIENT_TOLERANCE:
-                reason = msg("models.reason_gradient", "en", method=method, gradient=f"{gnorm:.2g}", detail=result.message)
+                reason = message("models.reason_gradient", method=method, gradient=f"{gnorm:.2g}", detail=result.message)
                 logger.debug("%s: %s from %s did not converge: %s", self._name, method, start, reason)
                 continue
             best = (phi, value)  # the first run that reaches a stationary point is kept
@@ -200,7 +200,7 @@ class BaseModel(BaseEstimator):
             np.linalg.cholesky(info)
             cov = np.linalg.inv(info)
         except np.linalg.LinAlgError:
-            warnings.warn(msg("models.singular_hessian", "en", model=self._name), ConvergenceWarning, stacklevel=4)
+            warnings.warn(ConvergenceWarning("models.singular_hessian", model=self._name), stacklevel=4)
             return errors
         names = [n for n, f in zip(self._param_names, free, strict=True) if f]
         for name, value, variance in zip(names, theta[free], np.diag(cov), strict=True):
@@ -225,9 +225,7 @@ class BaseModel(BaseEstimator):
         ]
         if unreliable:
             warnings.warn(
-                msg("models.at_boundary", "en", model=self._name, params=", ".join(unreliable)),
-                ConvergenceWarning,
-                stacklevel=4,
+                ConvergenceWarning("models.at_boundary", model=self._name, params=", ".join(unreliable)), stacklevel=4
             )
         self.params_ = dict(zip(self._param_names, (float(v) for v in theta), strict=True))
         self.log_likelihood_ = log_likelihood

@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from customer_value.errors import CVAWarning, MissingColumnError, UserError
-from customer_value.i18n import msg
+from customer_value.diagnostics import warning_messages
+from customer_value.errors import MissingColumnError, UserError
+from customer_value.i18n import message
 from customer_value.models._purchase import PurchaseModel
 from customer_value.models.bgnbd import BetaGeoModel
 from customer_value.models.gamma_gamma import GammaGammaModel, spend_frequency_independence
@@ -38,16 +39,6 @@ MAX_TOTAL_ERROR = 0.3
 ERROR_KEYS = ("mae", "rmse", "predicted_total", "actual_total", "total_error", "calibration_error")
 #: MBG/NBD or Pareto/NBD is preferred to BG/NBD when its score is at most this much worse.
 PREFER_TOLERANCE = 0.01
-
-
-def _error(exc: Exception) -> dict[str, Any]:
-    key = getattr(exc, "key", "error.internal")
-    fields = {k: str(v) for k, v in getattr(exc, "fields", {}).items()}
-    return {"key": key, "fields": fields, "message": str(exc)}
-
-
-def _warnings(caught: list[warnings.WarningMessage]) -> list[str]:
-    return [str(w.message) for w in caught if issubclass(w.category, CVAWarning)]
 
 
 def _errors(predicted: np.ndarray, actual: np.ndarray, frequency: np.ndarray) -> dict[str, float]:
@@ -98,7 +89,7 @@ def _purchase_model(
             model = cls().fit(x, t_x, T)
             predicted = model.conditional_expected_purchases(horizon, x, t_x, T)
         except UserError as exc:
-            return {"fitted": False, "error": _error(exc), "warnings": _warnings(caught)}
+            return {"fitted": False, "error": exc.as_message(), "warnings": warning_messages(caught)}
     return {
         "fitted": True,
         "params": dict(model.params_),
@@ -106,7 +97,7 @@ def _purchase_model(
         "log_likelihood": model.log_likelihood_,
         **_errors(predicted, actual, x),
         "calibration_table": _calibration_table(x, predicted, actual),
-        "warnings": _warnings(caught),
+        "warnings": warning_messages(caught),
     }
 
 
@@ -114,7 +105,7 @@ def _spend(frame: pd.DataFrame, x: np.ndarray, holdout_purchases: np.ndarray) ->
     missing = [c for c in _SPEND if c not in frame.columns]
     if missing:
         error = MissingColumnError(column=", ".join(missing), table="calibration", source="evaluate_models", seen=list(frame.columns))
-        return {"fitted": False, "error": _error(error)}
+        return {"fitted": False, "error": error.as_message()}
     monetary = frame["monetary_value"].to_numpy(dtype=np.float64)
     holdout_spend = frame["holdout_spend"].to_numpy(dtype=np.float64)
     with warnings.catch_warnings(record=True) as caught:
@@ -124,7 +115,7 @@ def _spend(frame: pd.DataFrame, x: np.ndarray, holdout_purchases: np.ndarray) ->
             correlation, p_value = spend_frequency_independence(x, monetary)
             predicted = model.conditional_expected_spend(x, monetary)
         except UserError as exc:
-            return {"fitted": False, "error": _error(exc), "warnings": _warnings(caught)}
+            return {"fitted": False, "error": exc.as_message(), "warnings": warning_messages(caught)}
     # Judged on customers who bought in both periods: their holdout mean spend is observed.
     both = (x > 0) & (holdout_purchases > 0) & np.isfinite(holdout_spend)
     result: dict[str, Any] = {
@@ -134,11 +125,11 @@ def _spend(frame: pd.DataFrame, x: np.ndarray, holdout_purchases: np.ndarray) ->
         "log_likelihood": model.log_likelihood_,
         "independence": {"correlation": correlation, "p_value": p_value},
         "customers": int(both.sum()),
-        "warnings": _warnings(caught),
+        "warnings": warning_messages(caught),
     }
     if abs(correlation) >= _WEAK_CORRELATION and p_value < 0.05:
         fields = {"correlation": f"{correlation:.2f}", "p_value": f"{p_value:.2g}"}
-        result["warnings"].append(msg("models.spend_frequency_correlated", "en", **fields))
+        result["warnings"].append(message("models.spend_frequency_correlated", **fields))
     if both.any():
         actual = holdout_spend[both]
         result.update(

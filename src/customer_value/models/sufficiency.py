@@ -8,7 +8,7 @@ from typing import Any, Literal
 import numpy as np
 
 from customer_value.errors import UserError
-from customer_value.i18n import msg
+from customer_value.i18n import message, msg
 from customer_value.models._data import validate_triples
 
 __all__ = ["Issue", "SufficiencyReport", "check_data_sufficiency", "customer_confidence"]
@@ -72,8 +72,8 @@ class SufficiencyReport:
     issues: list[Issue] = field(default_factory=list)
     confidence: Confidence = "high"
 
-    def to_dict(self, lang: str = "en") -> dict[str, Any]:
-        """A JSON-able dict, with each issue's message rendered in ``lang``."""
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able dict; each issue is its message key, fields and severity (rendered when shown)."""
         return {
             "customers": self.customers,
             "repeat_buyers": self.repeat_buyers,
@@ -81,9 +81,7 @@ class SufficiencyReport:
             "history_length": self.history_length,
             "time_unit": self.time_unit,
             "confidence": self.confidence,
-            "issues": [
-                {"key": i.key, "fields": i.fields, "severity": i.severity, "message": i.message(lang)} for i in self.issues
-            ],
+            "issues": [{"key": i.key, "fields": i.fields, "severity": i.severity} for i in self.issues],
         }
 
 
@@ -139,7 +137,8 @@ def check_data_sufficiency(
         fields = {"repeat_buyers": repeaters, "share": share, "needed": REPEAT_BUYERS[1]}
         issues.append(Issue("models.thin_repeat_buyers", fields, severity))
     if severity := _severity(length * days, HISTORY_DAYS):
-        fields = {"length": f"{length:.1f}", "unit": time_unit, "needed": f"{HISTORY_DAYS[1] / days:.0f}"}
+        unit = message(f"backtest.unit_{time_unit}")
+        fields = {"length": f"{length:.1f}", "unit": unit, "needed": f"{HISTORY_DAYS[1] / days:.0f}"}
         issues.append(Issue("models.short_history", fields, severity))
     if customers and one_time > ONE_TIME_SHARE:
         issues.append(Issue("models.many_one_time", {"share": f"{one_time:.0%}"}, "medium"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from customer_value.config import Settings
+from customer_value.diagnostics import Diagnostic
 
 
 @dataclass
@@ -33,6 +35,11 @@ class RunContext:
         The previous run's summary (for migrations and changes), or None.
     diagnostics
         JSON-able facts about the run, keyed by stage (model fits, accuracy, warnings).
+    messages
+        What the user should know about the run (:class:`~customer_value.diagnostics.Diagnostic`),
+        added by the stages with :meth:`add`.
+    stage
+        The stage running now (set by the run; :meth:`add` records it).
     currency
         Currency of the figures: the orders' own when they have one, else the configured one.
     """
@@ -45,4 +52,12 @@ class RunContext:
     previous: pd.DataFrame | None = None
     diagnostics: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    messages: list[Diagnostic] = field(default_factory=list)
+    stage: str = "run"
     currency: str = "CNY"
+
+    def add(
+        self, severity: str, note: Mapping[str, Any], *, customers: str | None = None, columns: Iterable[str] = ()
+    ) -> None:
+        """Record a diagnostic of the current stage: ``note`` is a message (key and fields)."""
+        self.messages.append(Diagnostic.of(self.stage, severity, note, customers=customers, columns=columns))

@@ -1,7 +1,9 @@
 """``cva run``: compute the analysis into a new run snapshot.
 
 The run is a list of stages over one shared context; each stage is a function that reads the
-context and adds columns to the per-customer summary or entries to the diagnostics.
+context and adds columns to the per-customer summary, facts to the diagnostics and messages for
+the user (:class:`~customer_value.diagnostics.Diagnostic`). Python warnings raised inside a stage
+become messages of that stage; none reaches the console.
 """
 
 from __future__ import annotations
@@ -14,15 +16,20 @@ import pandas as pd
 import pyarrow as pa
 
 from customer_value.config import Settings
+from customer_value.diagnostics import Diagnostic, captured_warnings, count_affected, sort_diagnostics
 from customer_value.errors import ConfigError, WorkspaceError
+from customer_value.i18n import message
 from customer_value.runs import stages
 from customer_value.runs.context import RunContext
-from customer_value.i18n import msg
 from customer_value.runs.snapshot import RunManifest, RunWriter, new_run_id, read_run_table, run_before
 from customer_value.workspace import Workspace
 from customer_value.workspace.currency import figures_currency, order_currencies
 from customer_value.workspace.store import list_batches
 from customer_value.workspace.views import connect, has_table
+
+#: Summary columns that add up order amounts (wrong when several currencies are added).
+MONEY_COLUMNS = ("gross_revenue", "refunds", "net_revenue", "monetary", "average_order_value", "clv_12m",
+                 "clv_24m", "clv_36m", "profit", "value_amount")
 
 
 def execute_run(
@@ -72,16 +79,22 @@ def execute_run(
                      currency=figures_currency(currencies, settings.currency))
     ctx.diagnostics["data"] = {"currency": ctx.currency, "currencies": currencies,
                                "mixed_currencies": len(currencies) > 1, "last_order": str(last)}
+    if len(currencies) > 1:
+        listed = ", ".join(f"{code} ({count})" for code, count in currencies.items())
+        ctx.messages.append(Diagnostic.of("summary", "warning", message("cli.mixed_currencies", currencies=listed),
+                                          customers="all", columns=MONEY_COLUMNS))
     if as_of > last:
-        fields = {"as_of": str(as_of), "last": str(last), "days": (as_of - last).days}
-        ctx.diagnostics["data"]["notes"] = [{"key": "cli.as_of_after_last_order", "fields": fields,
-                                             "message": msg("cli.as_of_after_last_order", settings.language, **fields)}]
+        note = message("cli.as_of_after_last_order", as_of=str(as_of), last=str(last), days=(as_of - last).days)
+        ctx.messages.append(Diagnostic.of("summary", "warning", note, customers="all", columns=("recency_days",)))
     seconds: dict[str, float] = {}
     for index, (name, stage) in enumerate(stages.STAGES):
         if on_stage:
             on_stage(name, index, len(stages.STAGES))
         started = time.perf_counter()
-        stage(ctx)
+        ctx.stage = name
+        with captured_warnings(name) as caught:
+            stage(ctx)
+        ctx.messages.extend(caught)
         seconds[name] = round(time.perf_counter() - started, 3)
     if ctx.summary.empty:
         raise WorkspaceError("workspace.no_orders_before", path=str(workspace.root), as_of=str(as_of))
@@ -101,6 +114,7 @@ def execute_run(
             stage_seconds=seconds,
             diagnostics=ctx.diagnostics,
             previous_run=previous_id,
+            messages=[d.to_dict() for d in sort_diagnostics(count_affected(ctx.messages, ctx.summary))],
         )
         writer.publish(manifest)
     except BaseException:

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from customer_value.errors import ConfigError, NotFoundError
+from customer_value._json import to_plain
+from customer_value.diagnostics import Diagnostic
+from customer_value.errors import ConfigError, NotFoundError, OutputFileError
 from customer_value.config import TABLES
 from customer_value.runs.snapshot import current_run_id, load_run, read_run_table
+from customer_value.runs.workbook import write_workbook
+from customer_value.scoring.reasons import parse_reasons
 from customer_value.workspace import Workspace
 from customer_value.workspace.profiles import create_profiles_view
 from customer_value.workspace.views import connect, has_table
+
+if TYPE_CHECKING:
+    from customer_value.config import PlaybookConfig
 
 #: Tables ``cva export`` writes, each a documented, stable interface (docs/tables.md).
 EXPORT_TABLES = ("customers", "orders", "quarantine", "customer_map", "summary")
@@ -46,15 +54,14 @@ def top_customers(
     return summary.sort_values([sort_by, "customer_id"], ascending=[False, True]).head(top)
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: (None if _is_missing(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-
-def _is_missing(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a run's table as JSON-able dicts: lists as lists, numbers as numbers, missing
+    values None, and ``reasons`` as its list of messages (``{"key", "fields"}``)."""
+    rows = to_plain(frame.to_dict("records"))
+    for row in rows:
+        if "reasons" in row:
+            row["reasons"] = parse_reasons(row["reasons"])
+    return rows
 
 
 def _resolve_id(con, customer_id: str) -> str:
@@ -65,7 +72,9 @@ def _resolve_id(con, customer_id: str) -> str:
 def customer_record(workspace: Workspace, customer_id: str) -> dict[str, Any]:
     """Profile, summary and scores of one customer; an old duplicate id finds its master.
 
-    ``summary`` is None before the first run or when the customer has no completed order.
+    ``summary`` is None before the first run or when the customer has no completed order;
+    ``diagnostics`` lists the current run's diagnostics that concern this customer's numbers
+    (language-free :class:`~customer_value.diagnostics.Diagnostic` dicts).
 
     Raises
     ------
@@ -79,20 +88,26 @@ def customer_record(workspace: Workspace, customer_id: str) -> dict[str, Any]:
     if profile.empty:
         raise NotFoundError("not_found.customer", name=customer_id)
     record: dict[str, Any] = {"customer_id": master, "requested_id": customer_id}
-    record["profile"] = _records(profile.drop(columns=["customer_id"]))[0]
-    record["summary"] = None
+    record["profile"] = records(profile.drop(columns=["customer_id"]))[0]
+    record["summary"], record["diagnostics"] = None, []
     if current_run_id(workspace):
-        summary = run_summary(workspace)
+        manifest = load_run(workspace)
+        summary = read_run_table(workspace, manifest.run_id, "summary").to_pandas()
         rows = summary[summary["customer_id"] == master]
         if not rows.empty:
-            record["summary"] = _records(rows.drop(columns=["customer_id"]))[0]
+            record["summary"] = records(rows.drop(columns=["customer_id"]))[0]
+            found = (Diagnostic.from_dict(m) for m in manifest.messages)
+            record["diagnostics"] = [d.to_dict() for d in found if d.affects(rows).any()]
     return record
 
 
-def export_frame(workspace: Workspace, table: str) -> pa.Table:
-    """One export table as Arrow (see ``EXPORT_TABLES``)."""
+def export_frame(workspace: Workspace, table: str, *, lang: str | None = None) -> pa.Table:
+    """One export table as Arrow (see ``EXPORT_TABLES``); with ``lang``, the summary's cluster names
+    and rules in that language (else in the workspace language of the run)."""
     if table == "summary":
-        return read_run_table(workspace, load_run(workspace).run_id, "summary")
+        run_id = load_run(workspace).run_id
+        summary = read_run_table(workspace, run_id, "summary")
+        return summary if lang is None else _clusters_in(summary, cluster_texts(workspace, lang, run_id))
     con = connect(workspace)
     if table == "customers":
         create_profiles_view(con)
@@ -106,25 +121,56 @@ def export_frame(workspace: Workspace, table: str) -> pa.Table:
     raise ConfigError("option.unknown_export", table=table, valid=valid)
 
 
-def write_export(table: pa.Table, out: Path) -> Path:
-    """Write ``table`` as CSV (UTF-8 with BOM, so Excel shows Chinese), Excel or Parquet by suffix."""
+def write_export(
+    tables: Mapping[str, pa.Table], out: Path, *, lang: str = "en", playbooks: PlaybookConfig | None = None
+) -> Path:
+    """Write ``tables`` to ``out`` by its suffix: an Excel workbook with one sheet per table, labels
+    in ``lang`` (:func:`~customer_value.runs.workbook.write_workbook`); or one table as CSV (UTF-8
+    with BOM, so Excel shows Chinese; machine names and codes, lists comma-separated) or Parquet.
+
+    Raises
+    ------
+    ConfigError
+        Unknown suffix, or several tables for a CSV or Parquet file.
+    OutputFileError
+        The file or its folder can't be written.
+    """
     suffix = out.suffix.lower()
     if suffix not in EXPORT_FORMATS:
         raise ConfigError("option.bad_export_format", name=out.name, formats=", ".join(EXPORT_FORMATS))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".parquet":
-        pq.write_table(table, out)
-        return out
+    if suffix != ".xlsx" and len(tables) != 1:
+        raise ConfigError("option.one_table_per_file", name=out.name, suffix=suffix)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if suffix == ".xlsx":
+            write_workbook(tables, out, lang=lang, playbooks=playbooks)
+        elif suffix == ".parquet":
+            pq.write_table(next(iter(tables.values())), out)
+        else:
+            _csv_frame(next(iter(tables.values()))).to_csv(out, index=False, encoding="utf-8-sig")
+    except OSError as exc:
+        raise OutputFileError.from_os_error(out, exc) from exc
+    return out
+
+
+def _csv_frame(table: pa.Table) -> pd.DataFrame:
+    """``table`` as pandas with list columns joined by commas."""
     for i, field in enumerate(table.schema):
         if pa.types.is_list(field.type) or pa.types.is_large_list(field.type):
             joined = pc.binary_join(pc.cast(table.column(i), pa.list_(pa.string())), ", ")
             table = table.set_column(i, field.name, joined)
-    frame = table.to_pandas()
-    if suffix == ".csv":
-        frame.to_csv(out, index=False, encoding="utf-8-sig")
-    else:
-        frame.to_excel(out, index=False)
-    return out
+    return table.to_pandas()
+
+
+def _clusters_in(summary: pa.Table, texts: dict[int, tuple[str, str]]) -> pa.Table:
+    if "cluster" not in summary.column_names or not texts:
+        return summary
+    clusters = summary.column("cluster").to_pylist()
+    for position, column in enumerate(("cluster_name", "cluster_rule")):
+        if column in summary.column_names:
+            values = pa.array([texts[c][position] if c in texts else None for c in clusters], pa.string())
+            summary = summary.set_column(summary.column_names.index(column), column, values)
+    return summary
 
 
 def cluster_texts(workspace: Workspace, lang: str, run_id: str | None = None) -> dict[int, tuple[str, str]]:

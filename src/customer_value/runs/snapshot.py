@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from customer_value._json import dumps
 from customer_value.errors import NotFoundError, WorkspaceError
 from customer_value.workspace import Workspace
 
@@ -28,7 +29,12 @@ CURRENT = "CURRENT"
 
 @dataclass(frozen=True)
 class RunManifest:
-    """What a run computed, from which data, and how it went."""
+    """What a run computed, from which data, and how it went.
+
+    ``diagnostics`` holds each stage's facts (model fits, accuracy…); ``messages`` what the user
+    should know, most severe first, as language-free
+    :class:`~customer_value.diagnostics.Diagnostic` dicts (``Diagnostic.to_dict``).
+    """
 
     run_id: str
     created_at: str
@@ -40,6 +46,7 @@ class RunManifest:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     diagnostics: dict[str, Any] = field(default_factory=dict)
     previous_run: str | None = None
+    messages: list[dict[str, Any]] = field(default_factory=list)
 
 
 def new_run_id(now: dt.datetime) -> str:
@@ -60,9 +67,7 @@ class RunWriter:
         pq.write_table(table, self.staging / f"{name}.parquet")
 
     def publish(self, manifest: RunManifest) -> Path:
-        (self.staging / MANIFEST).write_text(
-            json.dumps(asdict(manifest), ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-        )
+        (self.staging / MANIFEST).write_text(dumps(asdict(manifest)), encoding="utf-8")
         final = self.workspace.runs_dir / self.run_id
         os.replace(self.staging, final)
         pointer = self.workspace.runs_dir / f".{CURRENT}.tmp"

@@ -165,7 +165,7 @@ def score_churn(
         try:
             return _lightgbm(now, labelled, window, diagnostics, random_state)
         except (ValueError, LightGBMError) as exc:
-            logger.warning("churn model could not be trained: %s", exc)
+            logger.info("churn model could not be trained: %s", exc)
             reason = _reason("model_failed", detail=str(exc))
     return _fallback(now, labelled.get("test"), window, reason, diagnostics)
 
@@ -200,7 +200,7 @@ def _lightgbm(
     probability = final.predict_proba(now[features])
     factors, values = final.top_factors(now[features], k=TOP_FACTORS)
     one_time = float((test.btyd_frequency == 0).mean())
-    notes = [_note("btyd_one_time", share=round(one_time, 4))]
+    notes = [_note("btyd_one_time", share=round(one_time, 4), percent=f"{one_time:.0%}")]
     model_auc = metrics["model"]["auc"]
     for baseline in ("btyd", "recency"):
         other = metrics[baseline].get("auc")
@@ -214,7 +214,7 @@ def _lightgbm(
         boosting_rounds={"test_model": evaluated.n_rounds_, "scoring_model": final.n_rounds_},
         trained_on={"test_model": len(train), "scoring_model": len(refit)},
         metrics=metrics,
-        beats_baselines=all(model_auc > metrics[b].get("auc", -1.0) for b in ("btyd", "recency")),
+        beats_baselines=all(metrics[b]["auc"] is None or model_auc > metrics[b]["auc"] for b in ("btyd", "recency")),
         feature_importance=[{"feature": k, "gain_share": round(float(v), 4)}
                             for k, v in final.feature_importance_.head(10).items()],
         mean_probability=round(float(probability.mean()), 4),
@@ -236,7 +236,7 @@ def _btyd_metrics(test: pd.DataFrame, y: np.ndarray, window: int) -> dict[str, A
     try:
         btyd = btyd_scores(test, window)
     except CVAError as exc:
-        return {"auc": None, "brier": None, "error": exc.key, "message": exc.render("en")}
+        return {"auc": None, "brier": None, "error": exc.as_message()}
     result = _metrics(y, -btyd.expected_purchases, btyd.p_no_purchase)
     result["params"] = {k: round(v, 6) for k, v in btyd.params.items()}
     result["one_time_buyers_p_alive"] = round(float(btyd.p_alive[test.btyd_frequency.to_numpy() == 0].mean()), 4) \
@@ -256,7 +256,7 @@ def _fallback(
     try:
         btyd = btyd_scores(now, window)
     except CVAError as exc:
-        diagnostics["notes"].append(_note("btyd_failed", detail=exc.render("en")))
+        diagnostics["notes"].append(_note("btyd_failed", detail=exc.as_message()))
         recency = RecencyCalibration(window_days=window)
         if test is not None and test.churned.nunique() == 2:
             recency.fit(test.days_since_last_order, test.churned)

@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.isotonic import IsotonicRegression
 
+from customer_value.diagnostics import warning_messages
 from customer_value.models import BetaGeoModel
 
 __all__ = ["BTYDScores", "btyd_scores", "recency_probability", "RecencyCalibration"]
@@ -51,14 +53,14 @@ class BTYDScores:
     params
         Fitted r, alpha (per week), a, b.
     warnings
-        Messages of the warnings the fit raised (thin data, convergence).
+        The warnings the fit raised (thin data, convergence), as messages (key and fields).
     """
 
     expected_purchases: np.ndarray
     p_alive: np.ndarray
     p_no_purchase: np.ndarray
     params: dict[str, float]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
 
 def btyd_scores(features: pd.DataFrame, window_days: int) -> BTYDScores:
@@ -94,7 +96,7 @@ def btyd_scores(features: pd.DataFrame, window_days: int) -> BTYDScores:
         p_alive=alive,
         p_no_purchase=p_none,
         params={k: float(v) for k, v in model.params_.items()},
-        warnings=sorted({str(w.message) for w in caught}),
+        warnings=warning_messages(caught),
     )
 
 

@@ -36,6 +36,7 @@ from threadpoolctl import threadpool_limits
 from customer_value.config import ClusterConfig
 from customer_value.errors import ConfigError
 from customer_value.features.behaviour import DIMENSION_BY_NAME
+from customer_value.i18n import message
 from customer_value.scoring.cluster_names import name_clusters, render_name
 from customer_value.scoring.cluster_rules import (
     RuleFit,
@@ -151,8 +152,9 @@ class Clustering:
         texts = {p.cluster: p.rule_text(lang) for p in self.profiles}
         return self.labels.map(texts).astype(object)
 
-    def diagnostics(self, lang: str = "en") -> dict[str, Any]:
-        """JSON-able facts: k, scores per k, agreement, and per cluster size, profile, name and rule."""
+    def diagnostics(self) -> dict[str, Any]:
+        """JSON-able, language-free facts: k, scores per k, agreement, the dimensions skipped (each
+        with its reason as a message) and per cluster size, profile, name traits and rule."""
         return {
             "k": self.k,
             "method": "kmeans" if self.fallback is None else "single_cluster",
@@ -164,16 +166,14 @@ class Clustering:
             "rule_order": self.rule_order,
             "default_cluster": self.default_cluster,
             "dimensions_used": self.used,
-            "dimensions_skipped": self.skipped,
+            "dimensions_skipped": {name: message(f"cluster.skipped_{why}") for name, why in self.skipped.items()},
             "clusters": [
                 {
                     "cluster": p.cluster,
                     "size": p.size,
                     "share": p.share,
                     "name": p.name,
-                    "name_text": p.name_text(lang),
                     "rule": p.rule,
-                    "rule_text": p.rule_text(lang),
                     "precision": p.precision,
                     "recall": p.recall,
                     "agreement": p.agreement,
@@ -194,7 +194,7 @@ def _check_exclude(exclude: list[str]) -> None:
     if unknown:
         raise ConfigError(
             where="clusters.exclude",
-            detail=f"unknown dimension(s) {', '.join(unknown)}; known: {', '.join(DIMENSION_BY_NAME)}",
+            detail=message("cluster.unknown_dimensions", unknown=", ".join(unknown), known=", ".join(DIMENSION_BY_NAME)),
         )
 
 

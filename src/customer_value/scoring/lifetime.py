@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from customer_value.errors import CVAWarning, ModelFitError, UserError
+from customer_value.diagnostics import warning_messages
+from customer_value.errors import ModelFitError, UserError
 from customer_value.models import GammaGammaModel, group_triples, spend_frequency_independence
 from customer_value.models.backtest import PURCHASE_MODELS
 from customer_value.models.clv import UNITS_PER_MONTH
@@ -42,14 +43,6 @@ MIN_P_ALIVE_SPREAD = 0.05
 SPREAD_REPEAT_BUYERS = 30
 
 
-def error_facts(exc: UserError) -> dict[str, Any]:
-    """A user error as JSON-able facts: message key and English text."""
-    return {"key": exc.key, "message": exc.render("en")}
-
-
-def caught_messages(records: list[warnings.WarningMessage]) -> list[str]:
-    """The distinct messages of the customer-value warnings caught."""
-    return sorted({str(w.message) for w in records if issubclass(w.category, CVAWarning)})
 
 
 # -- spend ---------------------------------------------------------------------------------------
@@ -70,9 +63,9 @@ class SpendFit:
     independence
         ``correlation``, ``p_value`` and ``violated`` of the spend-frequency test, or None.
     error
-        Why the model could not be fitted (message key and English text), or None.
+        Why the model could not be fitted (a message: key and fields), or None.
     warnings
-        Messages of the warnings the fit raised.
+        The warnings the fit raised, as messages (key and fields).
     population_mean
         Mean spend per purchase day used for customers without a usable history of their own.
     """
@@ -82,7 +75,7 @@ class SpendFit:
     fitted_customers: int
     independence: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
     population_mean: float = 0.0
 
     def expected_spend(self, frequency: np.ndarray, monetary: np.ndarray) -> np.ndarray:
@@ -118,11 +111,11 @@ def fit_spend(frequency: np.ndarray, monetary: np.ndarray, population_mean: floa
             result.model = GammaGammaModel().fit(frequency[usable], monetary[usable])
             correlation, p_value = spend_frequency_independence(frequency[usable], monetary[usable])
         except UserError as exc:
-            result.model, result.error = None, error_facts(exc)
+            result.model, result.error = None, exc.as_message()
         else:
             violated = abs(correlation) >= WEAK_CORRELATION and p_value < 0.05
             result.independence = {"correlation": correlation, "p_value": p_value, "violated": bool(violated)}
-    result.warnings = caught_messages(caught)
+    result.warnings = warning_messages(caught)
     return result
 
 
@@ -160,14 +153,16 @@ def p_alive_uninformative(
 
 
 
-def fit_purchase_model(name: str, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[Any, list[str]]:
+def fit_purchase_model(
+    name: str, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
+) -> tuple[Any, list[dict[str, Any]]]:
     if name == "pareto_nbd" and len(x) > PARETO_FIT_CUSTOMERS:
         rows = np.random.default_rng(0).choice(len(x), PARETO_FIT_CUSTOMERS, replace=False)
         x, t_x, T = x[rows], t_x[rows], T[rows]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model = {**PURCHASE_MODELS, **RATE_MODELS}[name]().fit(x, t_x, T)
-    return model, caught_messages(caught)
+    return model, warning_messages(caught)
 
 
 def predict_customers(

@@ -116,12 +116,7 @@ def strategic_value(
     columns = [] if profiles is None else list(profiles.columns)
     missing = [f for f in fields if f not in columns]
     if missing:
-        warnings.warn(
-            f"value.strategic_fields names {', '.join(missing)}, which the customers table does not have; "
-            "they count as not set",
-            DataQualityWarning,
-            stacklevel=2,
-        )
+        warnings.warn(DataQualityWarning("value.strategic_missing", fields=", ".join(missing)), stacklevel=2)
     present = [f for f in fields if f in columns]
     flags = pd.DataFrame(False, index=index, columns=present)
     if present:

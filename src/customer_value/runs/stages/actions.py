@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from customer_value.i18n import message
 from customer_value.runs.context import RunContext
 from customer_value.runs.stages.value import profile_fields
 from customer_value.scoring.playbooks import assign_actions, owners_of
@@ -21,3 +22,6 @@ def run(ctx: RunContext) -> None:
         "unassigned": int((ctx.summary["action_owner"] == "unassigned").sum()),
     }
     ctx.diagnostics["actions"] = diagnostics
+    if diagnostics["unassigned"]:
+        ctx.add("info", message("cli.actions.no_owner", count=diagnostics["unassigned"]), customers="unassigned",
+                columns=("action_owner",))

@@ -14,6 +14,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from customer_value.features.churn_features import OPTIONAL_TABLES
+from customer_value.i18n import message
 from customer_value.runs.context import RunContext
 from customer_value.scoring.alerts import ALERT_CODES, churn_alerts
 from customer_value.scoring.churn import score_churn
@@ -26,6 +27,14 @@ REQUIRED_COLUMNS = {
 }
 #: Feature columns the alert rules read.
 ALERT_INPUTS = ("days_since_last_order", "days_since_last_interaction", "mean_cycle_days")
+COLUMNS = ("churn_probability", "churn_factors", "churn_factor_values")
+#: How :func:`run` reports each note of the churn model: severity, customers and columns concerned.
+NOTES = {
+    "churn.note_btyd_one_time": ("info", None, ()),
+    "churn.note_not_better_btyd": ("warning", "all", ("churn_probability",)),
+    "churn.note_not_better_recency": ("warning", "all", ("churn_probability",)),
+    "churn.note_btyd_failed": ("warning", "all", COLUMNS),
+}
 
 
 def optional_tables(ctx: RunContext) -> tuple[dict[str, ir.Table], list[str]]:
@@ -75,3 +84,25 @@ def run(ctx: RunContext) -> None:
         diagnostics["tables_skipped"] = skipped
     ctx.summary = summary
     ctx.diagnostics["churn"] = diagnostics
+    _report(ctx, diagnostics)
+
+
+def _report(ctx: RunContext, facts: dict) -> None:
+    """The stage's diagnostics for the user: the method, why a fallback, notes, fit warnings."""
+    ctx.add("info", message(f"churn.method_{facts['method']}"))
+    reason = facts.get("reason")
+    if reason:
+        severity = "error" if reason["key"] == "churn.reason_model_failed" else "warning"
+        ctx.add(severity, reason, customers="all", columns=COLUMNS)
+    for note in facts["notes"]:
+        severity, customers, columns = NOTES.get(note["key"], ("warning", None, ()))
+        ctx.add(severity, note, customers=customers, columns=columns)
+    for warning in facts.get("btyd_warnings", []):  # the BG/NBD fallback scored everyone
+        ctx.add("warning", warning, customers="all", columns=COLUMNS)
+    baseline = facts.get("metrics", {}).get("btyd", {})  # BG/NBD as the model's yardstick only
+    for warning in baseline.get("warnings", []):
+        ctx.add("info", warning)
+    if baseline.get("error"):
+        ctx.add("info", message("churn.baseline_failed", detail=baseline["error"]))
+    if facts.get("tables_skipped"):
+        ctx.add("warning", message("churn.tables_skipped", tables=", ".join(facts["tables_skipped"])))

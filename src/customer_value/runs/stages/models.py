@@ -36,7 +36,7 @@ import pandas as pd
 from customer_value.config import ModelsConfig
 from customer_value.errors import UserError
 from customer_value.features.btyd import calibration_holdout, default_split
-from customer_value.i18n import msg
+from customer_value.i18n import message, msg
 from customer_value.models import check_data_sufficiency, customer_confidence, evaluate_models
 from customer_value.models.rate import RATE_MODELS
 from customer_value.models.backtest import ERROR_KEYS, MAX_TOTAL_ERROR, PREFER_TOLERANCE, choose_fallback
@@ -46,7 +46,6 @@ from customer_value.scoring.lifetime import (
     DAYS_PER_UNIT,
     HORIZON_DAYS,
     SpendFit,
-    error_facts,
     fit_purchase_model,
     fit_spend,
     p_alive_uninformative,
@@ -68,25 +67,46 @@ COLUMNS = (
     "p_alive", "expected_purchases_90d", "expected_purchases_365d", "clv_12m", "clv_24m", "clv_36m",
     "next_purchase_window", "prediction_confidence",
 )
-#: Display names of the buy-till-you-die models (the same in every language).
-MODEL_NAMES = {"bgnbd": "BG/NBD", "pareto_nbd": "Pareto/NBD", "mbgnbd": "MBG/NBD"}
 #: History (first purchase day to ``as_of``) needed for the automatic choice's backtest.
 MIN_BACKTEST_DAYS = 90
 #: The automatic choice backtests on at most this many customers (a fixed random sample beyond).
 AUTO_BACKTEST_CUSTOMERS = 100_000
 UNLIKELY = "unlikely"
+#: Columns the purchase model makes (CLV also needs the spend model).
+PURCHASE_COLUMNS = tuple(c for c in COLUMNS if c != "prediction_confidence")
+CLV_COLUMNS = ("clv_12m", "clv_24m", "clv_36m")
+#: How :func:`run` reports each note: severity, the customers and the columns it concerns. A note
+#: not listed is a warning about the run as a whole.
+NOTES = {
+    "models.run.choice_backtest_failed": ("warning", "all", PURCHASE_COLUMNS),
+    "models.run.fit_failed": ("warning", "all", PURCHASE_COLUMNS),
+    "models.run.fallback_rate": ("error", "all", PURCHASE_COLUMNS),
+    "models.run.note_bgnbd_one_time": ("warning", "one_time_buyers", PURCHASE_COLUMNS),
+    "models.run.spend_fallback": ("warning", "all", CLV_COLUMNS),
+    "models.run.refunds_excluded": ("info", "refunds_excluded", CLV_COLUMNS),
+    "models.spend_frequency_correlated": ("warning", "repeat_buyers", CLV_COLUMNS),
+    "models.run.choice_no_model_beats_baseline": ("error", "all", PURCHASE_COLUMNS),
+    "models.run.p_alive_no_dropout_model": ("warning", "all", ("p_alive",)),
+    "models.run.p_alive_dropout_at_edge": ("warning", "all", ("p_alive",)),
+    "models.run.p_alive_constant": ("warning", "all", ("p_alive",)),
+    "models.run.confidence_capped_rate": ("warning", "all", ("prediction_confidence",)),
+    "models.run.confidence_capped_untested": ("info", "all", ("prediction_confidence",)),
+    "models.run.confidence_capped_fit": ("info", "all", ("prediction_confidence",)),
+    "models.run.confidence_capped_data": ("info", "all", ("prediction_confidence",)),
+}
+#: Sufficiency issues by how far they lower the confidence.
+ISSUE_SEVERITY = {"low": "warning", "medium": "info"}
 
 
-def model_name(name: str, lang: str) -> str:
-    """The display name of a purchase model; the rate models' names are translated."""
-    return MODEL_NAMES.get(name) or msg(f"models.name.{name}", lang)
+def model_name(name: str) -> dict[str, Any]:
+    """The display name of a purchase model, as a message (rendered when shown)."""
+    return message(f"models.name.{name}")
 
 
-def _note(name: str, lang: str, **fields: Any) -> dict[str, Any]:
-    key = f"models.run.{name}"
-    return {"key": key, "fields": fields, "message": msg(key, lang, **fields)}
-
-
+def _note(name: str, **fields: Any) -> dict[str, Any]:
+    """The message ``models.run.<name>`` with its fields, language-free (rendered when shown);
+    :data:`NOTES` says how :func:`run` reports it."""
+    return message(f"models.run.{name}", **fields)
 
 
 # -- backtest ------------------------------------------------------------------------------------
@@ -163,7 +183,7 @@ def _backtest_summary(result: dict[str, Any]) -> dict[str, Any]:
     for name, entry in result["models"].items():
         models[name] = {k: entry[k] for k in keep if k in entry}
         if not entry["fitted"]:
-            models[name]["error"] = entry["error"]["message"]
+            models[name]["error"] = entry["error"]
     return {
         **{k: result[k] for k in ("calibration_end", "holdout_end", "holdout_days", "customers", "sampled_from")},
         "models": models,
@@ -173,7 +193,7 @@ def _backtest_summary(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def choose_model(ctx: RunContext, first_day: dt.date, lang: str) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
+def choose_model(ctx: RunContext, first_day: dt.date) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
     """The purchase model to fit, why (a note), and the backtest summary when one ran.
 
     With ``auto``, the backtest's :func:`~customer_value.models.backtest.choose_best`; when
@@ -183,10 +203,10 @@ def choose_model(ctx: RunContext, first_day: dt.date, lang: str) -> tuple[str, d
     config: ModelsConfig = ctx.settings.models
     if config.purchase_model != "auto":
         name = config.purchase_model
-        return name, {"method": "configured", **_note("choice_configured", lang, model=model_name(name, lang))}, None
+        return name, {"method": "configured", **_note("choice_configured", model=model_name(name))}, None
     history = (ctx.as_of - first_day).days
     if history < MIN_BACKTEST_DAYS:
-        note = _note("choice_short_history", lang, days=history, as_of=ctx.as_of.isoformat(),
+        note = _note("choice_short_history", days=history, as_of=ctx.as_of.isoformat(),
                      needed=MIN_BACKTEST_DAYS)
         return "bgnbd", {"method": "default", **note}, None
     calibration_end = default_split(first_day, ctx.as_of)
@@ -198,24 +218,21 @@ def choose_model(ctx: RunContext, first_day: dt.date, lang: str) -> tuple[str, d
     fields = {"calibration_end": summary["calibration_end"], "holdout_end": summary["holdout_end"],
               "baseline_mae": f"{summary['baseline']['mae']:.4f}", "tolerance": f"{MAX_TOTAL_ERROR:.0%}"}
     if not fitted:
-        errors = "; ".join(m["error"] for m in summary["models"].values() if "error" in m)
-        return "bgnbd", {"method": "default", **_note("choice_backtest_failed", lang, detail=errors)}, summary
+        errors = [m["error"] for m in summary["models"].values() if "error" in m]
+        return "bgnbd", {"method": "default", **_note("choice_backtest_failed", detail=errors)}, summary
     if best is None:
-        tried = "; ".join(
-            msg("models.run.model_errors", lang, model=model_name(n, lang), mae=f"{m['mae']:.4f}",
-                total_error=f"{m['total_error']:+.0%}")
-            for n, m in fitted.items()
-        )
+        tried = [message("models.run.model_errors", model=model_name(n), mae=f"{m['mae']:.4f}",
+                         total_error=f"{m['total_error']:+.0%}") for n, m in fitted.items()]
         fallback = choose_fallback(summary["fallbacks"])
-        note = _note("choice_no_model_beats_baseline", lang, models=tried, fallback=model_name(fallback, lang),
+        note = _note("choice_no_model_beats_baseline", models=tried, fallback=model_name(fallback),
                      fallback_mae=f"{summary['fallbacks'][fallback]['mae']:.4f}", **fields)
         return fallback, {"method": "fallback", **note}, summary
     chosen, bgnbd = fitted[best], fitted.get("bgnbd", {})
     if bgnbd.get("beats_baseline") and bgnbd["score"] < chosen["score"]:
-        note = _note("choice_prefer", lang, model=model_name(best, lang), score=f"{chosen['score']:.4f}",
+        note = _note("choice_prefer", model=model_name(best), score=f"{chosen['score']:.4f}",
                      bgnbd_score=f"{bgnbd['score']:.4f}", tolerance=f"{PREFER_TOLERANCE:.0%}")
         return best, {"method": "backtest", **note}, summary
-    note = _note("choice_backtest", lang, model=model_name(best, lang), mae=f"{chosen['mae']:.4f}",
+    note = _note("choice_backtest", model=model_name(best), mae=f"{chosen['mae']:.4f}",
                  total_error=f"{chosen['total_error']:+.0%}", **fields)
     return best, {"method": "backtest", **note}, summary
 
@@ -264,12 +281,11 @@ def run(ctx: RunContext) -> None:
         _empty(ctx)
         return
     config: ModelsConfig = ctx.settings.models
-    lang = ctx.settings.language
     x, t_x, T, monetary, net = _inputs(ctx.summary, config.time_unit)
     sufficiency = check_data_sufficiency(x, t_x, T, time_unit=config.time_unit)
     confidence = customer_confidence(x, t_x, T, time_unit=config.time_unit)
     first_day = pd.Timestamp(ctx.summary["first_order_at"].min()).date()
-    chosen, choice, backtest = choose_model(ctx, first_day, lang)
+    chosen, choice, backtest = choose_model(ctx, first_day)
     notes: list[dict[str, Any]] = []
     attempts: list[dict[str, Any]] = []
     for name in _fallback_order(chosen, backtest):
@@ -281,31 +297,29 @@ def run(ctx: RunContext) -> None:
         except UserError as exc:
             if name in RATE_MODELS:  # the rate models fail only on invalid inputs: a bug upstream
                 raise
-            attempts.append({"model": name, **error_facts(exc)})
-            notes.append(_note("fit_failed", lang, model=model_name(name, lang), as_of=ctx.as_of.isoformat(),
-                               detail=exc.render(lang)))
+            attempts.append({"model": name, **exc.as_message()})
+            notes.append(_note("fit_failed", model=model_name(name), as_of=ctx.as_of.isoformat(),
+                               detail=exc.as_message()))
     if name == "rate" and choice["method"] != "fallback":
-        notes.append(_note("fallback_rate", lang))
+        notes.append(_note("fallback_rate"))
     if name == "bgnbd":
         one_time = int((x == 0).sum())
-        notes.append(_note("note_bgnbd_one_time", lang, count=one_time, share=f"{one_time / len(x):.0%}"))
+        notes.append(_note("note_bgnbd_one_time", count=one_time, share=f"{one_time / len(x):.0%}"))
     mean_per_day = float(net.sum()) / float((x + 1).sum())  # net spend per purchase day, everyone
     spend = fit_spend(x, monetary, mean_per_day)
     expected_spend = spend.expected_spend(x, monetary)
     if spend.model is None:
-        notes.append(_note("spend_fallback", lang, detail=spend.error["message"] if spend.error else ""))
+        notes.append(_note("spend_fallback", detail=spend.error or ""))
     if spend.excluded:
-        notes.append(_note("refunds_excluded", lang, count=spend.excluded))
+        notes.append(_note("refunds_excluded", count=spend.excluded))
     if spend.independence is not None and spend.independence["violated"]:
         independence = {k: f"{spend.independence[k]:.2g}" for k in ("correlation", "p_value")}
-        notes.append({"key": "models.spend_frequency_correlated", "fields": independence,
-                      "message": msg("models.spend_frequency_correlated", lang, **independence)})
+        notes.append(message("models.spend_frequency_correlated", **independence))
 
     uninformative = p_alive_uninformative(name, getattr(model, "params_", {}), predictions["p_alive"], x, T)
     if uninformative is not None:
         key, fields = uninformative
-        notes.append({"key": key, "fields": {"model": model_name(name, lang), **fields},
-                      "message": msg(key, lang, model=model_name(name, lang), **fields)})
+        notes.append(message(key, model=model_name(name), **fields))
 
     columns = pd.DataFrame(index=ctx.summary.index)
     columns["p_alive"] = np.nan if uninformative else np.round(predictions["p_alive"], 4)
@@ -320,7 +334,7 @@ def run(ctx: RunContext) -> None:
         capped = np.isin(confidence, _ABOVE[cap])
         confidence = np.where(capped, cap, confidence)
         if capped.any():
-            notes.append(_note(reason, lang, level=cap, count=int(capped.sum())))
+            notes.append(_note(reason, level=message(f"confidence.{cap}"), count=int(capped.sum())))
     columns["prediction_confidence"] = confidence
     ctx.summary = ctx.summary.drop(columns=[c for c in COLUMNS if c in ctx.summary.columns]).join(columns)
     ctx.diagnostics["models"] = {
@@ -331,7 +345,7 @@ def run(ctx: RunContext) -> None:
         "fit": _fit_facts(model, name, fit_warnings),
         "attempts": attempts,
         "backtest": backtest,
-        "sufficiency": sufficiency.to_dict(lang),
+        "sufficiency": sufficiency.to_dict(),
         "confidence": {level: int((confidence == level).sum()) for level in ("high", "medium", "low")},
         "spend": _spend_facts(spend),
         "clv": {
@@ -345,6 +359,25 @@ def run(ctx: RunContext) -> None:
         "unlikely_to_return": int((columns["next_purchase_window"] == UNLIKELY).sum()),
         "notes": notes,
     }
+    _report(ctx, ctx.diagnostics["models"])
+
+
+def _report(ctx: RunContext, facts: dict[str, Any]) -> None:
+    """The stage's diagnostics for the user: the choice, thin data, fit warnings and the notes."""
+    choice = facts["choice"]
+    ctx.add(NOTES.get(choice["key"], ("info",))[0], choice)
+    for issue in facts["sufficiency"]["issues"]:
+        ctx.add(ISSUE_SEVERITY[issue["severity"]], issue, customers="all", columns=PURCHASE_COLUMNS)
+    for warning in facts["fit"]["warnings"]:
+        ctx.add("warning", warning, customers="all", columns=PURCHASE_COLUMNS)
+    for warning in facts["spend"]["warnings"]:
+        ctx.add("warning", warning, customers="repeat_buyers", columns=CLV_COLUMNS)
+    for note in facts["notes"]:
+        severity, customers, columns = NOTES.get(note["key"], ("warning", None, ()))
+        ctx.add(severity, note, customers=customers, columns=columns)
+    if facts["confidence"]["low"]:
+        note = message("models.run.low_confidence", count=facts["confidence"]["low"])
+        ctx.add("info", note, customers="low_confidence", columns=PURCHASE_COLUMNS)
 
 
 #: Confidence levels above each level.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from customer_value.i18n import message
 from customer_value.runs.context import RunContext
 from customer_value.scoring.activity import category_pairs, order_profit, recent_activity, recent_interactions
 from customer_value.scoring.migrations import migrations
@@ -57,3 +58,10 @@ def run(ctx: RunContext) -> None:
         moved = moved[moved["changed"]]
         diagnostics["tier_migrations"] = {f"{r['from']}->{r['to']}": int(r["count"]) for _, r in moved.iterrows()}
     ctx.diagnostics["value"] = diagnostics
+    if diagnostics["profit_source"] == "assumed_margin":
+        note = message("value.profit_assumed", margin=settings.models.profit_margin)
+        ctx.add("info", note, customers="all", columns=("profit", "value_historical"))
+    if diagnostics["potential_filled_by_proxy"]:
+        note = message("value.potential_proxy", count=diagnostics["potential_filled_by_proxy"],
+                       column=message(f"column.{weights.potential_clv}"))
+        ctx.add("info", note, columns=("potential_amount", "value_potential"))
