@@ -1,5 +1,7 @@
 """The ``cva`` command: one Typer app, one module per command group."""
 
+from typing import Annotated
+
 import typer
 
 from customer_value.cli import ingest, results, runs, workspace
@@ -12,6 +14,27 @@ app = typer.Typer(
     add_completion=False,
     help="customer-value (客户价值分析): what every customer is worth, will be worth, and what to do.",
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from customer_value import __version__
+        from customer_value.cli._common import out
+        from customer_value.i18n import msg
+
+        out.print(msg("cli.version", "en", version=__version__))
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """customer-value (客户价值分析): what every customer is worth, will be worth, and what to do."""
+
+
 app.command()(workspace.init)
 app.command()(ingest.ingest)
 app.command()(ingest.quality)
