@@ -50,6 +50,13 @@ class SourceConfig(_Section):
         return self
 
 
+#: Values that stand for "no id" in exports (Excel pivot tables write ``(blank)``; CRMs 未知, 散客).
+#: Empty ids and missing-value tokens (N/A, null, -, 无, #N/A…) are missing whatever this list says.
+PLACEHOLDER_IDS = (
+    "(blank)", "(空白)", "(empty)", "未知", "不详", "unknown", "guest", "散客", "游客", "anonymous", "匿名",
+)  # fmt: skip
+
+
 class QualityConfig(_Section):
     """How raw values are read and cleaned."""
 
@@ -60,6 +67,10 @@ class QualityConfig(_Section):
     link_customers: bool = Field(True, description="Merge the same customer entered twice (record linkage).")
     link_threshold: float = Field(
         0.9, ge=0.5, le=1.0, description="Match probability above which two customer records are merged."
+    )
+    placeholder_ids: list[str] = Field(
+        default_factory=lambda: list(PLACEHOLDER_IDS),
+        description="Id values that mean no id ((blank), 未知…): rows with one are set aside, never one customer.",
     )
 
     @field_validator("phone_region")

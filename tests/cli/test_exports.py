@@ -1,5 +1,7 @@
 """Exports as users have them, through ``cva`` as they run it: what they see, exit code 0 or 2."""
 
+import json
+
 from customer_value import __version__
 from tests.cli.helpers import cva, ok
 
@@ -13,3 +15,25 @@ def test_version_is_the_installed_distribution_version():
     from importlib.metadata import version
 
     assert __version__ == version("customer-value")
+
+
+def _workspace(tmp_path, *args):
+    root = tmp_path / "ws"
+    ok(cva("init", root, *args))
+    return root
+
+
+def test_a_blank_customer_is_quarantined_not_the_top_customer(tmp_path):
+    root = _workspace(tmp_path)
+    path = tmp_path / "invoices.csv"
+    path.write_text(
+        "Invoice,Customer ID,InvoiceDate,Amount\n"
+        "I1,(blank),2024-01-02,1000000\nI2,(blank),2024-02-02,1170000\n"
+        "I3,C1,2024-01-05,10\nI4,C1,2024-03-05,12.5\nI5,C2,2024-03-05,40\n",
+        encoding="utf-8",
+    )
+    result = ok(cva("ingest", path, "--table", "orders", "-w", root))
+    assert "quarantined Customer — a placeholder such as (blank) or 未知, not an id" in result.stdout
+    ok(cva("run", "-w", root))
+    top = json.loads(ok(cva("customers", "-w", root, "--json")).stdout)
+    assert sorted(c["customer_id"] for c in top) == ["C1", "C2"]

@@ -30,6 +30,7 @@ from customer_value.pipeline.fields import field_kind
 from customer_value.pipeline.lines import fill_continuation_rows, zero_repeated_order_totals
 from customer_value.quality import (
     classify_status,
+    clean_ids,
     normalise_emails,
     normalise_phones,
     null_missing,
@@ -38,6 +39,7 @@ from customer_value.quality import (
     parse_quantities,
     refund_amounts_negative,
 )
+from customer_value.quality.ids import without_excel_guard
 from customer_value.workspace.store import INTERNAL_COLUMNS
 
 QUARANTINE_SCHEMA = pa.schema(
@@ -68,23 +70,6 @@ class CleanResult:
     rules: dict[str, list] = field(default_factory=dict)
 
 
-def _without_excel_guard(text: pa.Array) -> pa.Array:
-    """``="0123"`` (how Taobao and others stop Excel from mangling ids) → ``0123``."""
-    return pc.replace_substring_regex(text, r'^="(.*)"$', r"\1")
-
-
-def _clean_ids(values: pa.Array) -> pa.Array:
-    """Ids as trimmed text; ``13085.0`` (a number that went through Excel) becomes ``13085``;
-    ``="0123"`` becomes ``0123``."""
-    if pa.types.is_floating(values.type):
-        as_int = pc.cast(values, pa.int64(), safe=False)
-        whole = pc.equal(pc.cast(as_int, pa.float64()), values)
-        values = pc.if_else(whole, pc.cast(as_int, pa.string()), pc.cast(values, pa.string()))
-    text = pc.utf8_trim_whitespace(pc.cast(values, pa.string()))
-    text = pc.replace_substring_regex(_without_excel_guard(text), r"^(\d+)\.0+$", r"\1")
-    return null_missing(text)
-
-
 def _missing_errors(values: pa.Array) -> pa.Array:
     return pc.if_else(pc.is_null(values), pa.scalar("missing"), pa.scalar(None, pa.string()))
 
@@ -111,11 +96,10 @@ def _parse_column(name: str, values: pa.Array, config: QualityConfig) -> tuple[p
         parsed = normalise_emails(values)
         return parsed.values, parsed.errors, list(parsed.rule_parts), {"email_valid": pc.is_null(parsed.errors)}
     elif kind == "id":
-        cleaned = _clean_ids(values)
-        return cleaned, _missing_errors(cleaned), [], {}
+        parsed = clean_ids(values, placeholders=config.placeholder_ids)
     else:
         if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-            values = null_missing(_without_excel_guard(pc.utf8_trim_whitespace(values)))
+            values = null_missing(without_excel_guard(pc.utf8_trim_whitespace(values)))
         return values, _missing_errors(values), [], {}
     return parsed.values, parsed.errors, list(parsed.rule_parts), {}
 
@@ -172,6 +156,24 @@ def _keep_as_refunded_sale(columns: dict[str, pa.Array], rows: np.ndarray) -> No
     columns["refunded_amount"] = whole if refunded is None else pc.if_else(
         pc.and_(mask, pc.is_null(refunded)), columns["amount"], refunded
     )
+
+
+def _one_order_per_row_without_id(columns: dict[str, pa.Array], rules: dict[str, list], batch_id: str) -> None:
+    """Give each order row without an order id (none in the file, missing, a placeholder) its own id.
+
+    Rows without one would count as no order at all, and rows sharing a placeholder as one order.
+    """
+    n = len(columns["amount"])
+    generated = pa.array([f"{batch_id[:8]}-{i + 1}" for i in range(n)])
+    if "order_id" not in columns:
+        columns["order_id"] = generated
+        rules["order_id"] = _own_rule("one_order_per_row")
+        return
+    absent = pc.is_null(columns["order_id"])
+    count = pc.sum(absent).as_py() or 0
+    if count:
+        columns["order_id"] = pc.if_else(absent, generated, columns["order_id"])
+        rules["order_id"] = rules.get("order_id", []) + [("pipeline.rule.order_id_absent", {"count": count})]
 
 
 def _row_hashes(table: pa.Table) -> np.ndarray:
@@ -267,9 +269,7 @@ def clean_table(
         changed = np.asarray(changed.to_numpy(zero_copy_only=False), dtype=bool) & ~rejected
         flagged_field[changed & (flagged_field == None)] = "amount"  # noqa: E711
         flagged_reason[changed & (flagged_reason == None)] = "refund_negated"  # noqa: E711
-        if "order_id" not in columns:
-            columns["order_id"] = pa.array([f"{batch_id[:8]}-{i + 1}" for i in range(n)])
-            rules["order_id"] = _own_rule("one_order_per_row")
+        _one_order_per_row_without_id(columns, rules, batch_id)
 
     clean = pa.table(columns)
     clean = clean.append_column("_row", pa.array(np.arange(1, n + 1), pa.int64()))
