@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 
 from customer_value.errors import ConfigError, NotFoundError
 from customer_value.config import TABLES
+from customer_value.quality.ids import lookup_forms
 from customer_value.runs.snapshot import current_run_id, load_run, read_run_table
 from customer_value.workspace import Workspace
 from customer_value.workspace.profiles import create_profiles_view
@@ -57,9 +58,14 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
-def _resolve_id(con, customer_id: str) -> str:
-    row = con.raw_sql("SELECT customer_id FROM customer_map WHERE source_id = ?", parameters=[customer_id]).fetchone()
-    return row[0] if row else customer_id
+def _resolve_id(con, customer_id: str) -> tuple[str, str]:
+    """``customer_id`` as stored (``12346.0`` is stored as ``12346``) and its master id."""
+    for form in lookup_forms(customer_id):
+        row = con.raw_sql("SELECT customer_id FROM customer_map WHERE source_id = ?", parameters=[form]).fetchone()
+        found = con.raw_sql("SELECT 1 FROM customer_profiles WHERE customer_id = ?", parameters=[form]).fetchone()
+        if row or found:
+            return form, row[0] if row else form
+    return customer_id, customer_id
 
 
 def customer_record(workspace: Workspace, customer_id: str) -> dict[str, Any]:
@@ -74,11 +80,11 @@ def customer_record(workspace: Workspace, customer_id: str) -> dict[str, Any]:
     """
     con = connect(workspace)
     create_profiles_view(con)
-    master = _resolve_id(con, customer_id)
+    requested, master = _resolve_id(con, customer_id)
     profile = con.raw_sql("SELECT * FROM customer_profiles WHERE customer_id = ?", parameters=[master]).df()
     if profile.empty:
         raise NotFoundError("not_found.customer", name=customer_id)
-    record: dict[str, Any] = {"customer_id": master, "requested_id": customer_id}
+    record: dict[str, Any] = {"customer_id": master, "requested_id": requested}
     record["profile"] = _records(profile.drop(columns=["customer_id"]))[0]
     record["summary"] = None
     if current_run_id(workspace):
