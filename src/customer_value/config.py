@@ -38,8 +38,18 @@ class SourceConfig(_Section):
     path: str | None = Field(None, description="File to read, relative to the workspace.")
     table: TableName = Field(description="Canonical table the source fills.")
     sheet: str | None = Field(None, description="Excel sheet name (default: the first sheet).")
+    delimiter: str | None = Field(
+        None, description="Delimiter of a text file: comma, semicolon, tab, pipe, whitespace or one character (default: detected)."
+    )
     sql_url: str | None = Field(None, description="SQLAlchemy URL of a database source.")
     query: str | None = Field(None, description="SELECT statement run against sql_url.")
+
+    @field_validator("delimiter")
+    @classmethod
+    def _known_delimiter(cls, value: str | None) -> str | None:
+        from customer_value.ingest.detect import parse_delimiter  # the ingest package imports this module
+
+        return None if value is None else parse_delimiter(value)
 
     @model_validator(mode="after")
     def _one_kind(self) -> SourceConfig:

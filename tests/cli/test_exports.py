@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from customer_value import __version__
 from tests.cli.helpers import cva, ok, user_error
 
@@ -59,3 +61,63 @@ def test_an_id_a_spreadsheet_made_a_float_is_the_same_customer(tmp_path):
     assert json.loads(ok(cva("customer", "00123", "-w", root, "--json")).stdout)["profile"]["name"] == "Bo Wu"
     assert json.loads(ok(cva("customer", "1.5A", "-w", root, "--json")).stdout)["summary"]["orders"] == 1
     user_error(cva("customer", "123", "-w", root), "123")
+
+
+CDNOW_WITH_HEADER = (
+    "cust_id    date      qty  amount\r\n"
+    "00001  19970101    1   11.77\r\n"
+    "00002  19970102   12  105.00\r\n"
+    "00001  19970301    2   20.00\r\n"
+)
+
+
+@pytest.mark.parametrize("option", [[], ["--delimiter", "whitespace"]])
+def test_a_whitespace_aligned_crlf_file_with_a_header(tmp_path, option):
+    root = _workspace(tmp_path)
+    path = tmp_path / "cdnow.txt"
+    path.write_bytes(CDNOW_WITH_HEADER.encode("ascii"))
+    maps = ["--map", "cust_id=customer_id", "--map", "qty=quantity"]
+    result = ok(cva("ingest", path, "--table", "orders", "-w", root, *maps, *option, "--json"))
+    record = json.loads(result.stdout)[0]
+    assert (record["rows_in"], record["rows_kept"]) == (3, 3)
+    assert record["details"]["delimiter"] == "whitespace"
+    figures = json.loads(ok(cva("quality", "-w", root, "--json")).stdout)["tables"]["orders"]["figures"]
+    assert (figures["customers"], figures["orders"], figures["gross_revenue"]) == (2, 3, 136.77)
+
+
+def test_the_raw_cdnow_file_is_mapped_by_column_position(tmp_path):
+    from customer_value.sample import cdnow_transactions_path
+
+    root = _workspace(tmp_path)
+    plain = cva("ingest", cdnow_transactions_path(), "--table", "orders", "-w", root)
+    user_error(plain, "headers seen: column_1, column_2, column_3, column_4, column_5")
+    maps = ["column_1=customer_id", "column_3=ordered_at", "column_4=quantity", "column_5=amount"]
+    args = [a for m in maps for a in ("--map", m)]
+    record = json.loads(ok(cva("ingest", cdnow_transactions_path(), "-t", "orders", "-w", root, *args, "--json")).stdout)[0]
+    assert (record["rows_in"], record["rows_kept"], record["rows_quarantined"]) == (6919, 6919, 0)
+    figures = json.loads(ok(cva("quality", "-w", root, "--json")).stdout)["tables"]["orders"]["figures"]
+    assert figures["customers"] == 2357
+
+
+@pytest.mark.parametrize("value", [";;", ""])
+def test_a_bad_delimiter_is_one_line(tmp_path, value):
+    root = _workspace(tmp_path)
+    path = tmp_path / "o.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    user_error(cva("ingest", path, "--table", "orders", "-w", root, "--delimiter", value), "--delimiter")
+
+
+def test_a_delimiter_in_the_sources_of_cva_yaml(tmp_path):
+    root = _workspace(tmp_path)
+    (root / "o.txt").write_text("customer_id amount date\n1 5 2024-01-01\n2 7 2024-01-02\n", encoding="utf-8")
+    config = root / "cva.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "sources: []", "sources: [{path: o.txt, table: orders, delimiter: space}]"
+        ),
+        encoding="utf-8",
+    )
+    record = json.loads(ok(cva("ingest", "-w", root, "--json")).stdout)[0]
+    assert record["rows_kept"] == 2 and record["details"]["delimiter"] == "whitespace"
+    config.write_text(config.read_text(encoding="utf-8").replace("delimiter: space", "delimiter: two"), encoding="utf-8")
+    user_error(cva("ingest", "-w", root), "sources.0.delimiter")

@@ -79,6 +79,10 @@ def ingest(
     table: Annotated[str | None, typer.Option("--table", "-t", help="Canonical table to fill (orders, customers…).")] = None,
     map_: Annotated[list[str] | None, typer.Option("--map", help="Column mapping SOURCE=canonical (repeatable).")] = None,
     sheet: Annotated[str | None, typer.Option(help="Excel sheet name.")] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(help="Delimiter of a text file: comma, semicolon, tab, pipe, whitespace or one character (default: detected)."),
+    ] = None,
     sql: Annotated[str | None, typer.Option("--sql", help="SQLAlchemy database URL to read from.")] = None,
     query: Annotated[str | None, typer.Option(help="SELECT statement for --sql.")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace the table instead of adding to it.")] = False,
@@ -111,7 +115,8 @@ def ingest(
             if sql is not None:
                 outcomes = [ingest_database(ws, settings, sql, query, table=table, mapping=mapping, replace=replace)]
             else:
-                outcomes = [ingest_file(ws, settings, file, table=table, sheet=sheet, mapping=mapping, replace=replace)]
+                outcomes = [ingest_file(ws, settings, file, table=table, sheet=sheet, delimiter=delimiter,
+                                        mapping=mapping, replace=replace)]
     if json_:
         print_json([_outcome_json(o) for o in outcomes])
         return

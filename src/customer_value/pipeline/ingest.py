@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from customer_value.config import TABLES, Settings
 from customer_value.errors import ConfigError
-from customer_value.ingest import RawTable, apply_mapping, map_columns, read_file, read_sql
+from customer_value.ingest import RawTable, apply_mapping, map_columns, parse_delimiter, read_file, read_sql
 from customer_value.pipeline.clean import clean_table
 from customer_value.quality.parsed import render_rule
 from customer_value.pipeline.linking import relink_customers
@@ -140,11 +140,12 @@ def ingest_raw(
 
 
 def ingest_file(workspace: Workspace, settings: Settings, path: Path, *, table: str, sheet: str | None = None,
-                mapping: dict[str, str] | None = None, replace: bool = False) -> IngestOutcome:
-    """Read a file and ingest it into ``table``."""
+                delimiter: str | None = None, mapping: dict[str, str] | None = None,
+                replace: bool = False) -> IngestOutcome:
+    """Read a file and ingest it into ``table`` (``delimiter``: see :func:`~customer_value.ingest.parse_delimiter`)."""
     check_table(table)
-    return ingest_raw(workspace, settings, read_file(Path(path), sheet=sheet), table=table, mapping=mapping,
-                      replace=replace)
+    raw = read_file(Path(path), sheet=sheet, delimiter=parse_delimiter(delimiter) if delimiter is not None else None)
+    return ingest_raw(workspace, settings, raw, table=table, mapping=mapping, replace=replace)
 
 
 def ingest_database(workspace: Workspace, settings: Settings, url: str, query: str, *, table: str,
