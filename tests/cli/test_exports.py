@@ -121,3 +121,34 @@ def test_a_delimiter_in_the_sources_of_cva_yaml(tmp_path):
     assert record["rows_kept"] == 2 and record["details"]["delimiter"] == "whitespace"
     config.write_text(config.read_text(encoding="utf-8").replace("delimiter: space", "delimiter: two"), encoding="utf-8")
     user_error(cva("ingest", "-w", root), "sources.0.delimiter")
+
+
+@pytest.mark.parametrize("header", ["所属销售", "负责人", "销售负责人", "客户经理"])
+def test_owner_headers_of_a_customers_file_make_action_lists_per_owner(tmp_path, header):
+    root = _workspace(tmp_path)
+    customers = tmp_path / "customers.csv"
+    customers.write_text(f"客户编号,姓名,{header}\nA,王伟,张三\nB,李娜,李四\nC,赵六,张三\n", encoding="utf-8")
+    orders = tmp_path / "orders.csv"
+    orders.write_text("客户编号,下单时间,金额\nA,2024-01-02,10\nB,2024-01-03,20\nC,2024-02-03,30\n", encoding="utf-8")
+    ok(cva("ingest", customers, "--table", "customers", "-w", root))
+    ok(cva("ingest", orders, "--table", "orders", "-w", root))
+    ok(cva("run", "-w", root))
+    listed = json.loads(ok(cva("actions", "--owner", "张三", "-w", root, "--json")).stdout)["actions"]
+    assert sorted(row["customer_id"] for row in listed) == ["A", "C"]
+
+
+@pytest.mark.parametrize("header", ["所属销售", "客户经理", "Account Manager"])
+def test_owner_column_of_an_orders_file_makes_action_lists_per_owner(tmp_path, header):
+    root = _workspace(tmp_path)
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        f"客户编号,下单时间,金额,{header}\nA,2024-01-02,10,张三\nB,2024-01-03,20,李四\nA,2024-02-03,30,张三\n"
+        "C,2024-02-04,5,\n",
+        encoding="utf-8",
+    )
+    ok(cva("ingest", orders, "--table", "orders", "-w", root))
+    ok(cva("run", "-w", root))
+    listed = json.loads(ok(cva("actions", "--owner", "张三", "-w", root, "--json")).stdout)["actions"]
+    assert [row["customer_id"] for row in listed] == ["A"]
+    unassigned = json.loads(ok(cva("actions", "--owner", "unassigned", "-w", root, "--json")).stdout)["actions"]
+    assert [row["customer_id"] for row in unassigned] == ["C"]

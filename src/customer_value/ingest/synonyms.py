@@ -38,7 +38,7 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     ),
     "orders": (
         "order_id", "quantity", "unit_price", "cost", "margin", "currency", "status", "channel",
-        "category", "product_id", "product_name", "region", "name", "phone", "email", "refunded_amount",
+        "category", "product_id", "product_name", "region", "name", "phone", "email", "refunded_amount", "owner",
     ),
     "interactions": ("channel", "duration", "value"),
     "tickets": ("ticket_id", "resolved_at", "text", "satisfaction", "status", "channel"),
@@ -63,8 +63,8 @@ _PHONE = (
 _EMAIL = ("email", "邮箱", "电子邮箱", "邮箱地址", "电子邮件", "e-mail", "email_address", "mail", "billing_email")
 _REGION = ("region", "地区", "区域", "所在地区", "省份", "省", "province", "country", "国家", "area")
 _OWNER = (
-    "owner", "负责人", "销售负责人", "客户经理", "销售代表", "跟进人", "归属人", "所有人", "销售",
-    "account_manager", "account_owner", "sales_rep", "salesperson",
+    "owner", "负责人", "销售负责人", "所属销售", "归属销售", "客户经理", "销售代表", "销售员", "销售人员", "业务员",
+    "跟进人", "归属人", "所有人", "销售", "account_manager", "account_owner", "sales_rep", "salesperson",
 )
 _CHANNEL = ("channel", "渠道", "销售渠道", "下单渠道", "订单来源", "平台", "platform", "来源", "source")
 _STATUS_GENERIC = ("status", "状态")
@@ -151,6 +151,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "refunded_amount", "退款金额", "已退款金额", "退款总额", "refunded_total", "refund_amount", "refund_total",
             "order_refund",
         ),
+        # The customer's salesperson; a bare 销售 in an order export is as likely the sales amount.
+        "owner": tuple(h for h in _OWNER if h != "销售"),
     },
     "interactions": {
         "customer_id": _CUSTOMER_ID,
