@@ -53,3 +53,13 @@ def test_malformed_yaml_is_a_one_line_config_error(tmp_path, text):
 
 def test_a_missing_file_gives_the_defaults(tmp_path):
     assert load_settings(tmp_path / "none.yaml") == Settings()
+
+
+def test_currency_is_an_iso_code_or_unset(tmp_path):
+    path = tmp_path / "cva.yaml"
+    assert Settings().currency is None  # unknown unless configured: never yuan by default
+    path.write_text("currency: gbp\n", encoding="utf-8")
+    assert load_settings(path).currency == "GBP"
+    path.write_text("currency: pounds\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="currency pounds: not a 3-letter ISO 4217"):
+        load_settings(path)

@@ -5,6 +5,7 @@ Load it once at the entry point with :func:`load_settings` and pass each stage o
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -26,6 +27,24 @@ TableName = Literal[
 ]
 #: The canonical tables, in the order of the design.
 TABLES: tuple[str, ...] = get_args(TableName)
+
+
+_CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
+
+
+def normalise_currency(code: str, *, option: str = "currency") -> str:
+    """``gbp`` → ``GBP``.
+
+    Raises
+    ------
+    ConfigError
+        ``code`` is not three letters (an ISO 4217 code such as CNY, USD, GBP); ``option`` names
+        where it was given.
+    """
+    text = code.strip().upper()
+    if not _CURRENCY_CODE.match(text):
+        raise ConfigError("option.bad_currency", option=option, code=code)
+    return text
 
 
 class _Section(BaseModel):
@@ -288,7 +307,11 @@ class Settings(_Section):
     """Everything in ``cva.yaml``."""
 
     language: Literal["en", "zh"] = Field("en", description="Language of messages and reports (en or zh).")
-    currency: str = Field("CNY", description="Currency of amounts (and of reports) when a source has no currency.")
+    currency: str | None = Field(
+        None,
+        description="ISO 4217 code of amounts whose data names no currency (no symbol, no currency column); "
+        "unset: unknown, shown without a symbol.",
+    )
     sources: list[SourceConfig] = Field(default_factory=list, description="Sources read by `cva ingest`.")
     mappings: dict[TableName, dict[str, str]] = Field(
         default_factory=dict, description="Per table, source header -> canonical column."
@@ -301,6 +324,11 @@ class Settings(_Section):
     lifecycle: LifecycleConfig = Field(default_factory=LifecycleConfig, description="Lifecycle stage rules.")
     clusters: ClusterConfig = Field(default_factory=ClusterConfig, description="Behavioural clusters and their rules.")
     playbooks: PlaybookConfig = Field(default_factory=PlaybookConfig, description="Next-best-action playbooks.")
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str | None) -> str | None:
+        return None if value is None else normalise_currency(value)
 
     @field_validator("language", mode="before")
     @classmethod

@@ -152,3 +152,67 @@ def test_owner_column_of_an_orders_file_makes_action_lists_per_owner(tmp_path, h
     assert [row["customer_id"] for row in listed] == ["A"]
     unassigned = json.loads(ok(cva("actions", "--owner", "unassigned", "-w", root, "--json")).stdout)["actions"]
     assert [row["customer_id"] for row in unassigned] == ["C"]
+
+
+def _orders(tmp_path, amounts, header="Amount"):
+    path = tmp_path / "orders.csv"
+    rows = "".join(f'{i},C{i % 2},2024-0{1 + i % 3}-0{1 + i},"{a}"\n' for i, a in enumerate(amounts))
+    path.write_text(f"Invoice,Customer ID,InvoiceDate,{header}\n" + rows, encoding="utf-8")
+    return path
+
+
+def _top_reasons(root):
+    ok(cva("run", "-w", root))
+    top = json.loads(ok(cva("customers", "-w", root, "--top", "1", "--json")).stdout)[0]
+    record = json.loads(ok(cva("customer", top["customer_id"], "-w", root, "--json")).stdout)
+    return " ".join(record["summary"]["reasons_text"])
+
+
+@pytest.mark.parametrize(
+    ("amounts", "code", "symbol"),
+    [
+        (["£1,000.00", "£12.50", "7.25"], "GBP", "£"),
+        (["$1,000.00", "$12.50", "$7.25"], "USD", "$"),
+        (["€1.000,00", "12,50 €", "€7,25"], "EUR", "€"),
+        (["HK$1,000.00", "HK$12.50", "HK$7.25"], "HKD", "HK$"),
+        (["¥1,000.00", "12.50元", "￥7.25"], "CNY", "¥"),
+    ],
+)
+def test_the_currency_comes_from_the_symbols(tmp_path, amounts, code, symbol):
+    root = _workspace(tmp_path)
+    result = ok(cva("ingest", _orders(tmp_path, amounts), "--table", "orders", "-w", root))
+    assert code in result.stdout
+    assert json.loads(ok(cva("quality", "-w", root, "--json")).stdout)["currency"] == code
+    assert f"(currency {code})" in ok(cva("quality", "-w", root)).stdout
+    reasons = _top_reasons(root)
+    assert symbol in reasons and (symbol == "¥" or "¥" not in reasons)
+
+
+def test_without_any_currency_evidence_no_currency_is_assumed(tmp_path):
+    root = _workspace(tmp_path)
+    ok(cva("ingest", _orders(tmp_path, ["1000.00", "12.50", "7.25"]), "--table", "orders", "-w", root))
+    assert json.loads(ok(cva("quality", "-w", root, "--json")).stdout)["currency"] is None
+    assert "currency unknown" in ok(cva("quality", "-w", root)).stdout
+    reasons = _top_reasons(root)
+    assert "revenue to date 1,007" in reasons and not any(s in reasons for s in "¥$£€")
+    assert "currency: CNY" not in (root / "cva.yaml").read_text(encoding="utf-8").replace("# currency: CNY", "")
+
+
+def test_init_currency_sets_the_currency_of_plain_amounts(tmp_path):
+    root = _workspace(tmp_path, "--currency", "gbp")
+    assert "\ncurrency: GBP\n" in (root / "cva.yaml").read_text(encoding="utf-8")
+    ok(cva("ingest", _orders(tmp_path, ["1000.00", "12.50", "7.25"]), "--table", "orders", "-w", root))
+    assert json.loads(ok(cva("quality", "-w", root, "--json")).stdout)["currency"] == "GBP"
+    assert "revenue to date £1,007" in _top_reasons(root)
+
+
+def test_a_dollar_sign_is_the_configured_dollar(tmp_path):
+    root = _workspace(tmp_path, "--currency", "AUD")
+    ok(cva("ingest", _orders(tmp_path, ["$1,000.00", "$12.50", "$7.25"]), "--table", "orders", "-w", root))
+    assert json.loads(ok(cva("quality", "-w", root, "--json")).stdout)["currency"] == "AUD"
+
+
+@pytest.mark.parametrize("code", ["pounds", "G", "12$"])
+def test_init_with_a_bad_currency_is_one_line(tmp_path, code):
+    user_error(cva("init", tmp_path / "ws", "--currency", code), "--currency")
+    assert not (tmp_path / "ws" / "cva.yaml").exists()

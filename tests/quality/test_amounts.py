@@ -121,6 +121,13 @@ def test_currency_codes_from_symbols_and_words():
     assert parse_currency_codes(pa.array([1.5])).to_pylist() == [None]
 
 
+def test_a_bare_dollar_or_yen_sign_means_the_configured_currency_that_writes_it():
+    values = pa.array(["$1", "US$1", "¥1", "1元", "£1"])
+    assert parse_currency_codes(values, default="AUD").to_pylist() == ["AUD", "USD", "CNY", "CNY", "GBP"]
+    assert parse_currency_codes(values, default="JPY").to_pylist() == ["USD", "USD", "JPY", "CNY", "GBP"]
+    assert parse_currency_codes(values, default="GBP").to_pylist() == ["USD", "USD", "CNY", "CNY", "GBP"]
+
+
 # -- properties ------------------------------------------------------------------------------------
 
 CENTS = st.integers(min_value=-(10**13), max_value=10**13)

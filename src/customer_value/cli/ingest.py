@@ -140,8 +140,9 @@ def quality(workspace: WorkspaceOption = None, json_: JsonOption = False, lang: 
         return
     warn_mixed_currencies(report["currencies"], lang)
     heads = ["table", "rows_in", "rows_kept", "rows_quarantined", "exact_duplicates", "merged_duplicates", "rows_flagged"]
+    title = report["currency"] and msg("cli.quality_title", lang, currency=report["currency"])
     print_table(
-        msg("cli.quality_title", lang, currency=report["currency"]),
+        title or msg("cli.quality_title_unknown", lang),
         [column_label(lang, h) for h in heads],
         [[name, *(t[h] for h in heads[1:])] for name, t in report["tables"].items()],
     )

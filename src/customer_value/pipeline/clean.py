@@ -35,6 +35,7 @@ from customer_value.quality import (
     normalise_phones,
     null_missing,
     parse_amounts,
+    parse_currency_codes,
     parse_datetimes,
     parse_quantities,
     refund_amounts_negative,
@@ -158,6 +159,30 @@ def _keep_as_refunded_sale(columns: dict[str, pa.Array], rows: np.ndarray) -> No
     )
 
 
+def currency_from_symbols(
+    mapped: pa.Table, columns: dict[str, pa.Array], rules: dict[str, list], *, default: str | None
+) -> None:
+    """Fill ``columns["currency"]`` from the currency symbols of the amounts (``£12.50`` → GBP).
+
+    A row's own currency column wins. When the amounts name exactly one currency, the rows
+    without a symbol are in it too (an export that writes ``£`` on some rows only); with several,
+    those rows keep no currency. Nothing changes when no amount has a symbol.
+    """
+    source = next((c for c in ("amount", "unit_price") if c in mapped.column_names), None)
+    if source is None:
+        return
+    raw = mapped.column(source).combine_chunks()
+    codes = parse_currency_codes(raw, default=default)
+    found = sorted(pc.unique(codes.drop_null()).to_pylist())
+    if not found:
+        return
+    if len(found) == 1:
+        codes = pc.fill_null(codes, found[0])
+    columns["currency"] = pc.coalesce(columns["currency"], codes) if "currency" in columns else codes
+    example = pc.filter(raw, pc.is_valid(parse_currency_codes(raw)))[0].as_py()
+    rules["currency"] = [("quality.rule.currency_symbols", {"codes": ", ".join(found), "example": example})]
+
+
 def _one_order_per_row_without_id(columns: dict[str, pa.Array], rules: dict[str, list], batch_id: str) -> None:
     """Give each order row without an order id (none in the file, missing, a placeholder) its own id.
 
@@ -176,8 +201,9 @@ def _one_order_per_row_without_id(columns: dict[str, pa.Array], rules: dict[str,
         rules["order_id"] = rules.get("order_id", []) + [("pipeline.rule.order_id_absent", {"count": count})]
 
 
-def _row_hashes(table: pa.Table) -> np.ndarray:
-    columns = [c for c in table.column_names if c not in INTERNAL_COLUMNS]
+def _row_hashes(table: pa.Table, *, ignore: tuple[str, ...] = ()) -> np.ndarray:
+    """A hash per row of its clean columns (``ignore``: columns that are not the row's own content)."""
+    columns = [c for c in table.column_names if c not in INTERNAL_COLUMNS and c not in ignore]
     con = duckdb.connect()
     con.register("t", table.select(columns))
     quoted = ", ".join(f'"{c}"' for c in columns)
@@ -195,6 +221,7 @@ def clean_table(
     batch_id: str,
     existing_hashes: np.ndarray | None = None,
     has_sale: Callable[[list[str]], set[str]] | None = None,
+    currency: str | None = None,
 ) -> CleanResult:
     """Clean ``mapped`` (the source with canonical column names).
 
@@ -210,6 +237,8 @@ def clean_table(
         Row hashes already stored for this table; equal rows count as exact duplicates.
     has_sale
         Of the given order ids, those with a completed row already stored (for refunds).
+    currency
+        The configured currency (what a bare ``$`` or ``¥`` means, see :func:`currency_from_symbols`).
     """
     n = mapped.num_rows
     columns: dict[str, pa.Array] = {}
@@ -252,7 +281,9 @@ def clean_table(
         flagged_field[hit] = column
         flagged_reason[hit] = reason[hit]
 
+    derived_currency = table == "orders" and "currency" not in columns
     if table == "orders":
+        currency_from_symbols(mapped, columns, rules, default=currency)
         status = classify_status(columns.get("status"), columns["amount"], columns.get("order_id"))
         columns["status"] = status.values
         rules["status"] = list(status.rule_parts)
@@ -276,7 +307,10 @@ def clean_table(
     clean = clean.append_column("_batch", pa.array([batch_id] * n, pa.string()))
     keep_idx = np.flatnonzero(~rejected)
     candidates = clean.take(pa.array(keep_idx, pa.int64()))
-    hashes = _row_hashes(candidates) if candidates.num_rows else np.array([], dtype=np.uint64)
+    # A currency read from the file's symbols can come from other rows: the same row exported without
+    # a symbol elsewhere is still a duplicate.
+    ignore = ("currency",) if derived_currency else ()
+    hashes = _row_hashes(candidates, ignore=ignore) if candidates.num_rows else np.array([], dtype=np.uint64)
     _, first = np.unique(hashes, return_index=True)
     unique = np.zeros(len(hashes), dtype=bool)
     unique[first] = True

@@ -103,6 +103,7 @@ def ingest_raw(
         batch_id=batch_id,
         existing_hashes=None if replace else _existing_hashes(stored),
         has_sale=None if replace else lambda ids: _stored_sales(stored, ids),
+        currency=settings.currency,
     )
     record = BatchRecord(
         batch_id=batch_id,

@@ -34,7 +34,8 @@ class RunContext:
     diagnostics
         JSON-able facts about the run, keyed by stage (model fits, accuracy, warnings).
     currency
-        Currency of the figures: the orders' own when they have one, else the configured one.
+        Currency of the figures: the orders' own when they have one, else the configured one;
+        None when unknown (amounts are then shown without a symbol).
     """
 
     settings: Settings
@@ -45,4 +46,4 @@ class RunContext:
     previous: pd.DataFrame | None = None
     diagnostics: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    currency: str = "CNY"
+    currency: str | None = None
