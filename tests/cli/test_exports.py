@@ -216,3 +216,42 @@ def test_a_dollar_sign_is_the_configured_dollar(tmp_path):
 def test_init_with_a_bad_currency_is_one_line(tmp_path, code):
     user_error(cva("init", tmp_path / "ws", "--currency", code), "--currency")
     assert not (tmp_path / "ws" / "cva.yaml").exists()
+
+
+def _lines(tmp_path, prices):
+    path = tmp_path / "lines.csv"
+    rows = "".join(f"{i},C{i % 3},2024-01-{1 + i:02d},3,{p}\n" for i, p in enumerate(prices))
+    path.write_text("Invoice,Customer ID,InvoiceDate,Quantity,Price\n" + rows, encoding="utf-8")
+    return path
+
+
+def test_a_price_column_of_averages_is_flagged_in_quality(tmp_path):
+    root = _workspace(tmp_path, "--currency", "GBP")
+    prices = ["2.0833333", "4.95", "1.1666667", "3.3333333", "0.85", "12.5", "7.1428571", "2.10", "5.8333333", "1.25"]
+    ingested = ok(cva("ingest", _lines(tmp_path, prices), "--table", "orders", "-w", root)).stdout
+    sentence = "Unit price (unit_price): 5 of 10 values (50%) have more decimals than GBP has (2), e.g. 2.0833333"
+    assert sentence in ingested
+    report = ok(cva("quality", "-w", root)).stdout
+    assert sentence in report and "probably an average" in report
+    zh = ok(cva("quality", "-w", root, "--lang", "zh")).stdout
+    assert "可能是平均值" in zh
+    notes = json.loads(ok(cva("quality", "-w", root, "--json")).stdout)["tables"]["orders"]["notes"]
+    assert [n["key"] for n in notes] == ["quality.note.averaged"]
+
+
+def test_prices_with_the_currencys_decimals_are_not_flagged(tmp_path):
+    root = _workspace(tmp_path)
+    prices = ["2.08", "4.95", "1.17", "3.3", "0.85", "12.5", "7.14", "2.10", "5.83", "0.001"]
+    ok(cva("ingest", _lines(tmp_path, prices), "--table", "orders", "-w", root))
+    assert json.loads(ok(cva("quality", "-w", root, "--json")).stdout)["tables"]["orders"]["notes"] == []
+
+
+def test_yen_have_no_decimals(tmp_path):
+    root = _workspace(tmp_path)
+    prices = ["¥208.5", "¥495", "¥116.7", "¥333.3", "¥85", "¥1250", "¥714.3", "¥210", "¥583.3", "¥125"]
+    ok(cva("ingest", _lines(tmp_path, prices), "--table", "orders", "-w", root))
+    assert "more decimals than CNY has (2)" not in ok(cva("quality", "-w", root)).stdout
+    root = tmp_path / "jp"
+    ok(cva("init", root, "--currency", "JPY"))
+    ok(cva("ingest", _lines(tmp_path, prices), "--table", "orders", "-w", root))
+    assert "5 of 10 values (50%) have more decimals than JPY has (0)" in ok(cva("quality", "-w", root)).stdout

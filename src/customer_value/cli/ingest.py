@@ -37,6 +37,11 @@ def reason_label(reason: str, lang: str) -> str:
     return f"{column_label(lang, column)} — {text}" if column else text
 
 
+def note_text(key: str, fields: dict, lang: str) -> str:
+    """A note on a column (``quality.note.*``) in ``lang``, the column named by its label."""
+    return msg(key, lang, label=column_label(lang, fields.get("column", "")), **fields)
+
+
 def _field_name(lang: str, field: str) -> str:
     """A field with its label when it has one: "行业 industry"."""
     label = column_label(lang, field)
@@ -69,6 +74,8 @@ def _print_outcome(outcome, lang: str) -> None:
         out.print(f"  {msg('cli.reason_count', lang, reason=reason_label(reason, lang), count=count)}")
     for reason, count in r.flagged.items():
         out.print(f"  {msg('cli.flag_count', lang, reason=reason_label(reason, lang), count=count)}")
+    for key, fields in r.details.get("notes", []):
+        out.print(f"  {note_text(key, fields, lang)}", style="yellow")
     if outcome.merged_customers:
         out.print(msg("cli.ingest_merged", lang, count=outcome.merged_customers))
 
@@ -151,6 +158,7 @@ def quality(workspace: WorkspaceOption = None, json_: JsonOption = False, lang: 
                  for k, v in t["quarantine_reasons"].items()]
         lines += [msg("cli.flag_count", lang, reason=reason_label(k, lang), count=v)
                   for k, v in t["flagged_reasons"].items()]
+        lines += [note_text(n["key"], n["fields"], lang) for n in t["notes"]]
         lines += [
             msg("cli.missing_share", lang, field=_field_name(lang, f), share=f"{c['share_missing']:.0%}")
             for f, c in t["completeness"].items()

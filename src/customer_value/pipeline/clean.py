@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from customer_value.config import QualityConfig
 from customer_value.ingest import REQUIRED
-from customer_value.pipeline.fields import field_kind
+from customer_value.pipeline.fields import AMOUNT_COLUMNS, field_kind
 from customer_value.pipeline.lines import fill_continuation_rows, zero_repeated_order_totals
 from customer_value.quality import (
     classify_status,
@@ -41,6 +41,7 @@ from customer_value.quality import (
     refund_amounts_negative,
 )
 from customer_value.quality.ids import without_excel_guard
+from customer_value.quality.precision import excess_decimals, minor_units
 from customer_value.workspace.store import INTERNAL_COLUMNS
 
 QUARANTINE_SCHEMA = pa.schema(
@@ -59,7 +60,7 @@ QUARANTINE_SCHEMA = pa.schema(
 
 @dataclass
 class CleanResult:
-    """The outcome of cleaning one source."""
+    """The outcome of cleaning one source (``notes``: what a user should know about a column, as message parts)."""
 
     kept: pa.Table
     quarantine: pa.Table
@@ -69,6 +70,7 @@ class CleanResult:
     exact_duplicates: int = 0
     duplicates_by_status: dict[str, dict[str, float]] = field(default_factory=dict)
     rules: dict[str, list] = field(default_factory=dict)
+    notes: list = field(default_factory=list)
 
 
 def _missing_errors(values: pa.Array) -> pa.Array:
@@ -181,6 +183,26 @@ def currency_from_symbols(
     columns["currency"] = pc.coalesce(columns["currency"], codes) if "currency" in columns else codes
     example = pc.filter(raw, pc.is_valid(parse_currency_codes(raw)))[0].as_py()
     rules["currency"] = [("quality.rule.currency_symbols", {"codes": ", ".join(found), "example": example})]
+
+
+def _main_currency(codes: pa.Array | None, default: str | None) -> str | None:
+    """The most frequent currency code of the rows, else ``default``."""
+    counts = pc.value_counts(pc.utf8_upper(codes.drop_null())).to_pylist() if codes is not None else []
+    return max(counts, key=lambda item: item["counts"])["values"] if counts else default
+
+
+def _averaged_columns(amounts: dict[str, pa.Array], currency: str | None) -> list:
+    """A note (message parts) per money column with many more decimals than ``currency`` has."""
+    decimals = minor_units(currency)
+    notes = []
+    for column, values in amounts.items():
+        found = excess_decimals(values, decimals)
+        if found is not None:
+            fields = {"column": column, "rows": found.rows, "of": found.of, "share": f"{found.share:.0%}",
+                      "decimals": decimals, "example": repr(found.example)}
+            key = "quality.note.averaged" if currency else "quality.note.averaged_plain"
+            notes.append((key, {**fields, "currency": currency} if currency else fields))
+    return notes
 
 
 def _one_order_per_row_without_id(columns: dict[str, pa.Array], rules: dict[str, list], batch_id: str) -> None:
@@ -302,6 +324,8 @@ def clean_table(
         flagged_reason[changed & (flagged_reason == None)] = "refund_negated"  # noqa: E711
         _one_order_per_row_without_id(columns, rules, batch_id)
 
+    amounts = [c for c in AMOUNT_COLUMNS if c in columns and not (c == "amount" and amount_rule == "quantity_x_unit_price")]
+    notes = _averaged_columns({c: columns[c] for c in amounts}, _main_currency(columns.get("currency"), currency))
     clean = pa.table(columns)
     clean = clean.append_column("_row", pa.array(np.arange(1, n + 1), pa.int64()))
     clean = clean.append_column("_batch", pa.array([batch_id] * n, pa.string()))
@@ -353,4 +377,5 @@ def clean_table(
         exact_duplicates=duplicates.num_rows,
         duplicates_by_status=by_status,
         rules=rules,
+        notes=notes,
     )

@@ -128,6 +128,7 @@ def ingest_raw(
             "unmapped": list(columns.unmapped),
             "footer": list(raw.footer),
             "rule_parts": result.rules,
+            "notes": result.notes,
         },
     )
     superseded = None if replace or table != "orders" else _exported_again(stored, result.kept, batch_id)

@@ -100,6 +100,8 @@ def quality_report(workspace: Workspace, settings: Settings) -> dict[str, Any]:
             "rows_flagged": sum(flagged.values()),
             "quarantine_reasons": dict(reasons.most_common()),
             "flagged_reasons": dict(flagged.most_common()),
+            "notes": [{"key": key, "fields": fields, "source": b.source}
+                      for b in batches for key, fields in b.details.get("notes", [])],
             "completeness": _completeness(con, table),
             "date_range": _date_range(con, table),
             "sources": [
