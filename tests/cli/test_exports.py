@@ -255,3 +255,23 @@ def test_yen_have_no_decimals(tmp_path):
     ok(cva("init", root, "--currency", "JPY"))
     ok(cva("ingest", _lines(tmp_path, prices), "--table", "orders", "-w", root))
     assert "5 of 10 values (50%) have more decimals than JPY has (0)" in ok(cva("quality", "-w", root)).stdout
+
+
+def test_the_same_invalid_phone_still_links_the_same_person(tmp_path):
+    root = _workspace(tmp_path)
+    path = tmp_path / "customers.csv"
+    path.write_text(
+        "客户编号,姓名,手机,城市,注册时间\n"
+        "A1,王伟,163 1234 5678,北京,2024-01-02\n"
+        "A2,王伟,16312345678,北京,2024-01-02\n"
+        "A3,王伟,16387654321,北京,2024-01-02\n"  # another invalid number: another 王伟
+        "A4,李娜,13812345678,上海,2024-02-03\n",
+        encoding="utf-8",
+    )
+    result = ok(cva("ingest", path, "--table", "customers", "-w", root))
+    assert "flagged Phone — not a valid phone number: 3" in result.stdout
+    assert "Customers entered twice: 1 ids merged into their master customer" in result.stdout
+    record = json.loads(ok(cva("customer", "A2", "-w", root, "--json")).stdout)
+    assert (record["requested_id"], record["customer_id"]) == ("A2", "A1")
+    other = json.loads(ok(cva("customer", "A3", "-w", root, "--json")).stdout)
+    assert other["customer_id"] == "A3"

@@ -10,11 +10,19 @@ from customer_value.quality import link_customers
 from customer_value.workspace import Workspace
 from customer_value.workspace.store import parquet_scan, table_files, write_customer_map
 
-EVIDENCE = ("name", "phone", "email", "region", "address", "signup_at")
+EVIDENCE = ("name", "phone", "phone_raw", "email", "region", "address", "signup_at")
+#: Digits an invalid phone needs to count as evidence (a typed-in or unallocated number such as
+#: 16312345678 that phonenumbers rejects is still the same number on two records).
+MIN_PHONE_DIGITS = 7
 
 
 def latest_profiles(workspace: Workspace) -> pa.Table:
-    """One row per source customer id: its values from the newest batch that has it."""
+    """One row per source customer id: its values from the newest batch that has it.
+
+    ``phone`` is the valid E.164 number, else the digits of the phone as written
+    (``phone_raw``) when it failed validation but has at least :data:`MIN_PHONE_DIGITS`: two
+    records with the same invalid number are still evidence of one person.
+    """
     files = table_files(workspace, "customers")
     con = duckdb.connect()
     con.execute(f"CREATE VIEW c AS SELECT * FROM {parquet_scan(files, filename=True)}")
@@ -29,7 +37,15 @@ def latest_profiles(workspace: Workspace) -> pa.Table:
     )
     picks = ", " + picks if picks else ""
     query = f"SELECT customer_id{picks} FROM c JOIN file_order USING (filename) GROUP BY customer_id"
-    return con.execute(query + " ORDER BY customer_id").to_arrow_table()
+    profiles = con.execute(query + " ORDER BY customer_id").to_arrow_table()
+    if "phone_raw" not in profiles.column_names:
+        return profiles
+    con.register("p", profiles)
+    digits = "regexp_replace(phone_raw, '[^0-9]', '', 'g')"  # phone_raw comes with phone (pipeline.clean)
+    return con.execute(
+        f"SELECT * EXCLUDE (phone_raw) REPLACE (coalesce(phone, CASE WHEN length({digits}) >= {MIN_PHONE_DIGITS} "
+        f"THEN {digits} END) AS phone) FROM p ORDER BY customer_id"
+    ).to_arrow_table()
 
 
 def relink_customers(workspace: Workspace, config: QualityConfig) -> int:
