@@ -50,6 +50,20 @@ class MissingColumnError(UserError, KeyError):
         return self.render("en")
 
 
+class NothingKeptError(UserError):
+    """A source none of whose rows could be kept: every row was quarantined (nothing is stored)."""
+
+    key = "ingest.nothing_kept"
+
+    def render(self, lang: str = "en") -> str:
+        """The message in ``lang``, with the reason code and the example row in words."""
+        fields = dict(self.fields)
+        fields["reason"] = msg(f"quality.reason.{fields['reason']}", lang)
+        value = fields.pop("value", None)
+        fields["example"] = "" if value is None else msg("ingest.nothing_kept_example", lang, row=fields["row"], value=value)
+        return msg(self.key, lang, **fields)
+
+
 class ConfigError(UserError, ValueError):
     """The workspace configuration (cva.yaml) or an option is invalid."""
 

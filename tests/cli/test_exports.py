@@ -275,3 +275,35 @@ def test_the_same_invalid_phone_still_links_the_same_person(tmp_path):
     assert (record["requested_id"], record["customer_id"]) == ("A2", "A1")
     other = json.loads(ok(cva("customer", "A3", "-w", root, "--json")).stdout)
     assert other["customer_id"] == "A3"
+
+
+def test_a_source_that_keeps_no_row_is_an_error_and_stores_nothing(tmp_path):
+    root = _workspace(tmp_path)
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "客户编号,下单时间,金额\nA,2024-01-02,10\nB,yesterday,20\nC,2024-13-45,30\n".replace("2024-01-02", "soon"),
+        encoding="utf-8",
+    )
+    line = user_error(cva("ingest", path, "--table", "orders", "-w", root), "all 3 rows")
+    assert "ordered_at" in line and "cannot be read" in line and "row 1: soon" in line
+    assert "没有导入" in user_error(cva("ingest", path, "--table", "orders", "-w", root, "--lang", "zh"))
+    assert "No data ingested yet" in ok(cva("quality", "-w", root)).stderr
+    assert not list((root / "data").rglob("*.parquet"))
+
+
+def test_a_source_of_placeholder_customers_names_the_placeholder_reason(tmp_path):
+    root = _workspace(tmp_path)
+    path = tmp_path / "orders.csv"
+    path.write_text("Customer ID,InvoiceDate,Amount\n(blank),2024-01-02,10\n(blank),2024-01-03,20\n,2024-01-04,5\n",
+                    encoding="utf-8")
+    user_error(cva("ingest", path, "--table", "orders", "-w", root), "all 3 rows", "2 of them", "customer_id", "placeholder")
+
+
+def test_a_later_export_that_holds_only_rows_already_stored_is_not_an_error(tmp_path):
+    root = _workspace(tmp_path)
+    first, second = tmp_path / "jan.csv", tmp_path / "jan_again.csv"
+    first.write_text("订单号,客户编号,下单时间,金额\n1,A,2024-01-02,10\n2,B,2024-01-03,20\n", encoding="utf-8")
+    second.write_text("订单号,客户编号,下单时间,金额\r\n1,A,2024-01-02,10\r\n", encoding="utf-8")
+    ok(cva("ingest", first, "--table", "orders", "-w", root))
+    record = json.loads(ok(cva("ingest", second, "--table", "orders", "-w", root, "--json")).stdout)[0]
+    assert (record["rows_kept"], record["exact_duplicates"]) == (0, 1)

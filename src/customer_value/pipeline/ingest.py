@@ -9,11 +9,12 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from customer_value.config import TABLES, Settings
-from customer_value.errors import ConfigError
+from customer_value.errors import ConfigError, NothingKeptError
 from customer_value.ingest import RawTable, apply_mapping, map_columns, parse_delimiter, read_file, read_sql
-from customer_value.pipeline.clean import clean_table
+from customer_value.pipeline.clean import CleanResult, clean_table
 from customer_value.quality.parsed import render_rule
 from customer_value.pipeline.linking import relink_customers
 from customer_value.workspace import Workspace
@@ -70,6 +71,20 @@ def _exported_again(files: list[Path], kept: pa.Table, batch_id: str) -> pa.Tabl
     return pa.table({"batch": pa.array([batch_id] * len(ids), pa.string()), "order_id": ids})
 
 
+def _nothing_kept(source: str, table: str, mapped: pa.Table, result: CleanResult) -> NothingKeptError:
+    """The error for a source whose every row was quarantined: its main reason, with an example."""
+    (reason, count), = result.rejected.most_common(1)
+    field, _, code = reason.rpartition(".")
+    quarantine = result.quarantine
+    hit = pc.and_(pc.equal(quarantine["field"], field), pc.equal(quarantine["reason"], code))
+    row = pc.filter(quarantine["row"], hit)[0].as_py()
+    value = mapped.column(field)[row - 1].as_py() if field in mapped.column_names else None
+    return NothingKeptError(
+        source=source, table=table, rows=result.rows_in, count=count, field=field, reason=code, row=row,
+        value=None if value is None else str(value),
+    )
+
+
 def ingest_raw(
     workspace: Workspace,
     settings: Settings,
@@ -93,9 +108,10 @@ def ingest_raw(
             return IngestOutcome(record=previous, skipped=True, mapping_changed=changed)
     batch_id = raw.fingerprint[:16]
     stored = [] if replace else table_files(workspace, table)
+    mapped = apply_mapping(raw.table, columns)
     result = clean_table(
         raw.table,
-        apply_mapping(raw.table, columns),
+        mapped,
         table=table,
         amount_rule=columns.amount_rule,
         config=settings.quality,
@@ -105,6 +121,8 @@ def ingest_raw(
         has_sale=None if replace else lambda ids: _stored_sales(stored, ids),
         currency=settings.currency,
     )
+    if result.kept.num_rows == 0 and result.exact_duplicates < result.rows_in:
+        raise _nothing_kept(raw.source, table, mapped, result)
     record = BatchRecord(
         batch_id=batch_id,
         table=table,
