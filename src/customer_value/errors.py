@@ -123,7 +123,21 @@ class InternalError(CVAError):
 
 
 class CVAWarning(UserWarning):
-    """Base class of warnings about the data or the models."""
+    """Base class of warnings about the data or the models.
+
+    Made with :meth:`of`, a warning carries its message key and fields, so that a caller that
+    catches it can show it in the user's language (``cva ingest`` turns them into notes).
+    """
+
+    key: str | None = None
+    fields: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, key: str, /, **fields: Any) -> CVAWarning:
+        """The warning whose message is ``key`` with ``fields`` (its text in English)."""
+        warning = cls(msg(key, "en", **fields))
+        warning.key, warning.fields = key, fields
+        return warning
 
 
 class ConvergenceWarning(CVAWarning):

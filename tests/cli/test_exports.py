@@ -307,3 +307,46 @@ def test_a_later_export_that_holds_only_rows_already_stored_is_not_an_error(tmp_
     ok(cva("ingest", first, "--table", "orders", "-w", root))
     record = json.loads(ok(cva("ingest", second, "--table", "orders", "-w", root, "--json")).stdout)[0]
     assert (record["rows_kept"], record["exact_duplicates"]) == (0, 1)
+
+
+def _no_python_warning(result):
+    for text in (result.stdout, result.stderr):
+        assert "Warning:" not in text and ".py:" not in text, text
+
+
+def test_linkage_problems_are_notes_not_python_warnings(tmp_path):
+    root = _workspace(tmp_path)
+    shared = tmp_path / "switchboard.csv"
+    shared.write_text("客户编号,姓名,手机\n" + "".join(f"P{i},员工{i},13800000000\n" for i in range(30)), encoding="utf-8")
+    result = ok(cva("ingest", shared, "--table", "customers", "-w", root))
+    _no_python_warning(result)
+    note = "30 customers have a value in column phone that more than 25 records share"
+    assert note in result.stdout
+    assert note in ok(cva("quality", "-w", root)).stdout
+    assert "个客户的 phone 列的值与超过 25 条记录相同" in ok(cva("quality", "-w", root, "--lang", "zh")).stdout
+    notes = json.loads(ok(cva("quality", "-w", root, "--json")).stdout)["tables"]["customers"]["notes"]
+    assert [n["key"] for n in notes] == ["linkage.placeholders"]
+
+
+def test_customers_without_contacts_say_so_once(tmp_path):
+    root = _workspace(tmp_path)
+    names = tmp_path / "names.csv"
+    names.write_text("客户编号,姓名\nB1,王伟\nB2,李娜\n", encoding="utf-8")
+    result = ok(cva("ingest", names, "--table", "customers", "-w", root))
+    _no_python_warning(result)
+    assert "Record linkage found nothing to link 2 customers on" in result.stdout
+
+
+def test_no_python_warning_reaches_the_console_of_a_real_process(tmp_path):
+    import subprocess
+    import sys
+
+    root = _workspace(tmp_path)
+    shared = tmp_path / "switchboard.csv"
+    shared.write_text("客户编号,姓名,手机\n" + "".join(f"P{i},员工{i},13800000000\n" for i in range(30)), encoding="utf-8")
+    command = [sys.executable, "-W", "default", "-c", "from customer_value.cli.main import app; app()",
+               "ingest", str(shared), "--table", "customers", "-w", str(root)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "more than 25 records share" in done.stdout

@@ -50,7 +50,8 @@ def _field_name(lang: str, field: str) -> str:
 
 def _outcome_json(outcome) -> dict:
     return {"skipped": outcome.skipped, "mapping_changed": outcome.mapping_changed,
-            "merged_customers": outcome.merged_customers, **asdict(outcome.record)}
+            "merged_customers": outcome.merged_customers, "linkage_notes": outcome.linkage_notes,
+            **asdict(outcome.record)}
 
 
 def _print_outcome(outcome, lang: str) -> None:
@@ -78,6 +79,8 @@ def _print_outcome(outcome, lang: str) -> None:
         out.print(f"  {note_text(key, fields, lang)}", style="yellow")
     if outcome.merged_customers:
         out.print(msg("cli.ingest_merged", lang, count=outcome.merged_customers))
+    for key, fields in outcome.linkage_notes:
+        out.print(note_text(key, fields, lang), style="yellow")
 
 
 @handle_errors

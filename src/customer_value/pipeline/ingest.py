@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -23,12 +23,13 @@ from customer_value.workspace.store import BatchRecord, drop_table, find_batch, 
 
 @dataclass(frozen=True)
 class IngestOutcome:
-    """What one ingest did."""
+    """What one ingest did (``linkage_notes``: what the record linkage after a customers ingest noted)."""
 
     record: BatchRecord
     skipped: bool = False
     merged_customers: int | None = None
     mapping_changed: bool = False
+    linkage_notes: list = field(default_factory=list)
 
 
 def check_table(table: str) -> str:
@@ -155,8 +156,10 @@ def ingest_raw(
     if replace:
         drop_table(workspace, table)
     write_batch(workspace, record, result.kept, result.quarantine, superseded)
-    merged = relink_customers(workspace, settings.quality) if table == "customers" else None
-    return IngestOutcome(record=record, merged_customers=merged)
+    if table != "customers":
+        return IngestOutcome(record=record)
+    linked = relink_customers(workspace, settings.quality)
+    return IngestOutcome(record=record, merged_customers=linked.merged, linkage_notes=linked.notes)
 
 
 def ingest_file(workspace: Workspace, settings: Settings, path: Path, *, table: str, sheet: str | None = None,

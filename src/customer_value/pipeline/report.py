@@ -11,7 +11,7 @@ from typing import Any
 from customer_value.config import Settings
 from customer_value.workspace import Workspace
 from customer_value.workspace.currency import figures_currency, order_currencies
-from customer_value.workspace.store import INTERNAL_COLUMNS, list_batches, tables_present
+from customer_value.workspace.store import INTERNAL_COLUMNS, linkage_notes, list_batches, tables_present
 from customer_value.workspace.views import connect
 
 #: Main date column per table, for the date range.
@@ -122,6 +122,8 @@ def quality_report(workspace: Workspace, settings: Settings) -> dict[str, Any]:
             ],
         }
         entry["reconciles"] = entry["rows_in"] == entry["rows_kept"] + entry["rows_quarantined"] + entry["exact_duplicates"]
+        if table == "customers":
+            entry["notes"] += [{"key": key, "fields": fields, "source": None} for key, fields in linkage_notes(workspace)]
         if table == "orders":
             entry["rows_exported_again"] = _rows_exported_again(con)
             entry["figures"] = _orders_figures(con)

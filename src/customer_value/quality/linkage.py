@@ -71,7 +71,6 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from customer_value.errors import ConfigError, DataQualityWarning, LinkageInputError, MissingColumnError
-from customer_value.i18n import msg
 from customer_value.quality._linkage_splink import score_pairs
 
 logger = logging.getLogger(__name__)
@@ -436,14 +435,13 @@ def link_customers(
     prepared, placeholders = _prepare(table)
     for column, records in placeholders.items():
         warnings.warn(
-            msg("linkage.placeholders", "en", column=column, records=records, limit=MAX_SHARED_VALUE),
-            DataQualityWarning,
+            DataQualityWarning.of("linkage.placeholders", column=column, records=records, limit=MAX_SHARED_VALUE),
             stacklevel=2,
         )
     given = {c for c in EVIDENCE_COLUMNS if c in table.column_names and table[c].null_count < table.num_rows}
     trainable = table.num_rows >= MIN_TRAINING_ROWS
     if not given & {"phone", "email"} and not (trainable and {"name", "address"} <= given):
-        warnings.warn(msg("linkage.no_contact", "en", rows=table.num_rows), DataQualityWarning, stacklevel=2)
+        warnings.warn(DataQualityWarning.of("linkage.no_contact", rows=table.num_rows), stacklevel=2)
         method = "none (no phone, e-mail, or name with address to link on)"
         pairs = PAIRS_SCHEMA.empty_table()
     elif not trainable:
