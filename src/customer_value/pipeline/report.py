@@ -62,7 +62,7 @@ def _orders_figures(con) -> dict[str, Any]:
         "customers": customers,
         "orders": orders,
         "gross_revenue": round(gross or 0.0, 2),
-        "refunds": round(-(refunds or 0.0), 2),
+        "refunds": round(-refunds, 2) if refunds else 0.0,  # no refunds: 0, not -0
         "net_revenue": round((gross or 0.0) + (refunds or 0.0), 2),
         "cancelled_amount": round(cancelled or 0.0, 2),
         "refund_rows": refund_rows,
