@@ -65,10 +65,3 @@ def test_orders_with_a_placeholder_or_no_order_id_are_one_order_each(tmp_path):
     figures = quality_report(workspace, workspace.settings())["tables"]["orders"]["figures"]
     assert figures["orders"] == 4
 
-
-def test_orders_without_refunds_report_zero_refunds_not_minus_zero(tmp_path):
-    workspace = init_workspace(tmp_path / "ws")
-    path = _write(tmp_path / "orders.csv", "订单号,客户编号,下单时间,金额\n1,C1,2024-03-05,12.5\n")
-    ingest_file(workspace, workspace.settings(), path, table="orders")
-    figures = quality_report(workspace, workspace.settings())["tables"]["orders"]["figures"]
-    assert json.dumps(figures["refunds"]) == "0.0"
