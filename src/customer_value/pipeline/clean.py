@@ -28,6 +28,7 @@ from customer_value.config import QualityConfig
 from customer_value.ingest import REQUIRED
 from customer_value.pipeline.fields import AMOUNT_COLUMNS, field_kind
 from customer_value.pipeline.lines import fill_continuation_rows, zero_repeated_order_totals
+from customer_value.pipeline.money import averaged_amount_notes, currency_from_symbols, main_currency
 from customer_value.quality import (
     classify_status,
     clean_ids,
@@ -35,13 +36,11 @@ from customer_value.quality import (
     normalise_phones,
     null_missing,
     parse_amounts,
-    parse_currency_codes,
     parse_datetimes,
     parse_quantities,
     refund_amounts_negative,
 )
 from customer_value.quality.ids import without_excel_guard
-from customer_value.quality.precision import excess_decimals, minor_units
 from customer_value.workspace.store import INTERNAL_COLUMNS
 
 QUARANTINE_SCHEMA = pa.schema(
@@ -159,50 +158,6 @@ def _keep_as_refunded_sale(columns: dict[str, pa.Array], rows: np.ndarray) -> No
     columns["refunded_amount"] = whole if refunded is None else pc.if_else(
         pc.and_(mask, pc.is_null(refunded)), columns["amount"], refunded
     )
-
-
-def currency_from_symbols(
-    mapped: pa.Table, columns: dict[str, pa.Array], rules: dict[str, list], *, default: str | None
-) -> None:
-    """Fill ``columns["currency"]`` from the currency symbols of the amounts (``£12.50`` → GBP).
-
-    A row's own currency column wins. When the amounts name exactly one currency, the rows
-    without a symbol are in it too (an export that writes ``£`` on some rows only); with several,
-    those rows keep no currency. Nothing changes when no amount has a symbol.
-    """
-    source = next((c for c in ("amount", "unit_price") if c in mapped.column_names), None)
-    if source is None:
-        return
-    raw = mapped.column(source).combine_chunks()
-    codes = parse_currency_codes(raw, default=default)
-    found = sorted(pc.unique(codes.drop_null()).to_pylist())
-    if not found:
-        return
-    if len(found) == 1:
-        codes = pc.fill_null(codes, found[0])
-    columns["currency"] = pc.coalesce(columns["currency"], codes) if "currency" in columns else codes
-    example = pc.filter(raw, pc.is_valid(parse_currency_codes(raw)))[0].as_py()
-    rules["currency"] = [("quality.rule.currency_symbols", {"codes": ", ".join(found), "example": example})]
-
-
-def _main_currency(codes: pa.Array | None, default: str | None) -> str | None:
-    """The most frequent currency code of the rows, else ``default``."""
-    counts = pc.value_counts(pc.utf8_upper(codes.drop_null())).to_pylist() if codes is not None else []
-    return max(counts, key=lambda item: item["counts"])["values"] if counts else default
-
-
-def _averaged_columns(amounts: dict[str, pa.Array], currency: str | None) -> list:
-    """A note (message parts) per money column with many more decimals than ``currency`` has."""
-    decimals = minor_units(currency)
-    notes = []
-    for column, values in amounts.items():
-        found = excess_decimals(values, decimals)
-        if found is not None:
-            fields = {"column": column, "rows": found.rows, "of": found.of, "share": f"{found.share:.0%}",
-                      "decimals": decimals, "example": repr(found.example)}
-            key = "quality.note.averaged" if currency else "quality.note.averaged_plain"
-            notes.append((key, {**fields, "currency": currency} if currency else fields))
-    return notes
 
 
 def _one_order_per_row_without_id(columns: dict[str, pa.Array], rules: dict[str, list], batch_id: str) -> None:
@@ -325,7 +280,7 @@ def clean_table(
         _one_order_per_row_without_id(columns, rules, batch_id)
 
     amounts = [c for c in AMOUNT_COLUMNS if c in columns and not (c == "amount" and amount_rule == "quantity_x_unit_price")]
-    notes = _averaged_columns({c: columns[c] for c in amounts}, _main_currency(columns.get("currency"), currency))
+    notes = averaged_amount_notes({c: columns[c] for c in amounts}, main_currency(columns.get("currency"), currency))
     clean = pa.table(columns)
     clean = clean.append_column("_row", pa.array(np.arange(1, n + 1), pa.int64()))
     clean = clean.append_column("_batch", pa.array([batch_id] * n, pa.string()))
