@@ -73,6 +73,20 @@ def test_a_header_wider_than_its_right_aligned_numbers(tmp_path):
     assert raw.table.column("Quantity").to_pylist() == ["1", "12"]
 
 
+def test_report_title_lines_above_an_aligned_header_are_skipped(tmp_path):
+    path = _write(tmp_path / "report.txt", [
+        "订单明细表",
+        "",
+        "导出时间：2024-02-01 10:00",
+        "customer   date      qty  amount",
+        "00001      19970101    1   11.77",
+        "00002      19970102   12  105.00",
+    ])
+    raw = read_file(path)
+    assert raw.table.column_names == ["customer", "date", "qty", "amount"]
+    assert raw.table.column("customer").to_pylist() == ["00001", "00002"]
+
+
 def test_single_space_separated_values_need_not_be_aligned(tmp_path):
     path = _write(tmp_path / "o.txt", ["id date qty amount", "1 19970101 1 11.77", "12 19970102 10 5", "123 19970103 2 0.5"])
     raw = read_file(path)

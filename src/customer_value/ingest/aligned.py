@@ -10,8 +10,9 @@ Two layouts are recognised from a sample of the file (:func:`sniff_aligned`):
 - **Space-separated.** Values separated by runs of spaces, not aligned (``1 19970101 1 11.77``):
   every line has the same number of values, none with a space inside.
 
-The first line is the header unless every value on it is a number or a date (CDNOW has no
-header): then the columns are named ``column_1`` … ``column_N``. Header words are matched to the
+Report title lines above it are skipped (at most two words each). The first line is the
+header unless every value on it is a number or a date (CDNOW has no header): then the columns
+are named ``column_1`` … ``column_N``. Header words are matched to the
 columns in order when the header has one phrase (words joined by single spaces, phrases by two or
 more) or one word per column, else by position. Tabs count as spaces to the next multiple of 8.
 """
@@ -37,6 +38,8 @@ _CHUNK_ROWS = 100_000
 #: Space-separated values are detected (not asked for) only with at least this many columns and
 #: every line of the sample alike: two words per line are too often one value with a space.
 _MIN_DETECTED = 3
+_MAX_TITLE_LINES = 10
+_MAX_TITLE_WORDS = 2
 
 
 @dataclass(frozen=True)
@@ -52,11 +55,14 @@ class AlignedLayout:
         belongs to a column up to ``i``). None for space-separated values.
     width
         Number of columns.
+    titles
+        Report title lines above the header (or the first row) to skip, blank lines not counted.
     """
 
     header: list[str] | None
     cuts: tuple[float, ...] | None
     width: int
+    titles: int = 0
 
 
 def sniff_aligned(text: str, *, asked: bool) -> AlignedLayout | None:
@@ -73,6 +79,8 @@ def sniff_aligned(text: str, *, asked: bool) -> AlignedLayout | None:
     complete = text[: text.rfind("\n") + 1] if "\n" in text else text
     lines = [line.expandtabs(8).rstrip() for line in complete.splitlines()]
     lines = [line for line in lines if line.strip()]
+    titles = _title_lines(lines)
+    lines = lines[titles:]
     if not lines:
         return None
     has_header = not looks_like_data(lines[0].split())
@@ -83,17 +91,32 @@ def sniff_aligned(text: str, *, asked: bool) -> AlignedLayout | None:
     if len(spans) >= 2:
         cuts = tuple((end + start) / 2 for (_, end), (start, _) in zip(spans, spans[1:], strict=False))
         header = _header_cells(lines[0], cuts) if has_header else None
-        return AlignedLayout(header=header, cuts=cuts, width=len(spans))
+        return AlignedLayout(header=header, cuts=cuts, width=len(spans), titles=titles)
     counts = Counter(len(line.split()) for line in data)
     width, lines_alike = counts.most_common(1)[0]
     header = lines[0].split() if has_header else None
     if header is not None and len(header) != width:
         return None
-    if asked and width >= 2:
-        return AlignedLayout(header=header, cuts=None, width=width)
-    if width >= _MIN_DETECTED and lines_alike == len(data):
-        return AlignedLayout(header=header, cuts=None, width=width)
+    if (asked and width >= 2) or (width >= _MIN_DETECTED and lines_alike == len(data)):
+        return AlignedLayout(header=header, cuts=None, width=width, titles=titles)
     return None
+
+
+def _title_lines(lines: list[str]) -> int:
+    """How many leading lines are report titles (``订单明细表``, ``导出时间：…``) above the header.
+
+    A title has at most :data:`_MAX_TITLE_WORDS` words and no run of two spaces, and the lines
+    below it have at least :data:`_MIN_DETECTED` words; at most :data:`_MAX_TITLE_LINES` are skipped.
+    """
+    counts = Counter(len(line.split()) for line in lines[_MAX_TITLE_LINES:] or lines)
+    if counts.most_common(1)[0][0] < _MIN_DETECTED:
+        return 0
+    titles = 0
+    for line in lines[:_MAX_TITLE_LINES]:
+        if len(line.split()) > _MAX_TITLE_WORDS or _PHRASE_GAP.search(line.strip()):
+            break
+        titles += 1
+    return titles if titles < len(lines) else 0
 
 
 def _spans(lines: list[str]) -> list[tuple[int, int]]:
@@ -165,9 +188,13 @@ def read_aligned(
     columns: list[list[str | None]] = [[] for _ in names]
     batches: list[pa.RecordBatch] = []
     header_pending = layout.header is not None
+    titles = layout.titles
     for number, raw_line in enumerate(lines, start=1):
         line = raw_line.rstrip("\r\n").expandtabs(8).rstrip()
         if not line.strip():
+            continue
+        if titles:
+            titles -= 1
             continue
         if header_pending:
             header_pending = False
