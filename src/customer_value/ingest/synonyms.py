@@ -63,8 +63,9 @@ _PHONE = (
 _EMAIL = ("email", "邮箱", "电子邮箱", "邮箱地址", "电子邮件", "e-mail", "email_address", "mail", "billing_email")
 _REGION = ("region", "地区", "区域", "所在地区", "省份", "省", "province", "country", "国家", "area")
 _OWNER = (
-    "owner", "负责人", "销售负责人", "所属销售", "归属销售", "客户经理", "销售代表", "销售员", "销售人员", "业务员",
-    "跟进人", "归属人", "所有人", "销售", "account_manager", "account_owner", "sales_rep", "salesperson",
+    "owner", "负责人", "客户负责人", "销售负责人", "所属销售", "归属销售", "跟进销售", "客户经理", "销售代表", "销售顾问",
+    "销售员", "销售人员", "业务员", "跟进人", "归属人", "所有人", "销售", "account_manager", "account_owner",
+    "owner_name", "sales_owner", "sales_rep", "salesperson",
 )
 _CHANNEL = ("channel", "渠道", "销售渠道", "下单渠道", "订单来源", "平台", "platform", "来源", "source")
 _STATUS_GENERIC = ("status", "状态")

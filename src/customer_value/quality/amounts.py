@@ -48,6 +48,9 @@ CURRENCY_SYMBOLS: dict[str, str] = {
     "€": "EUR", "eur": "EUR", "欧元": "EUR",
     "£": "GBP", "gbp": "GBP", "英镑": "GBP",
     "円": "JPY", "jpy": "JPY", "日元": "JPY",
+    "a$": "AUD", "au$": "AUD", "aud": "AUD", "c$": "CAD", "ca$": "CAD", "cad": "CAD", "s$": "SGD", "sgd": "SGD",
+    "₹": "INR", "inr": "INR", "₩": "KRW", "krw": "KRW", "r$": "BRL", "brl": "BRL", "chf": "CHF",
+    "rm": "MYR", "myr": "MYR", "₽": "RUB", "rub": "RUB", "฿": "THB", "thb": "THB",
 }  # fmt: skip
 # Symbols several currencies are written with: the symbol means the configured currency when it is one of these.
 SHARED_SYMBOLS: dict[str, frozenset[str]] = {
