@@ -350,3 +350,12 @@ def test_no_python_warning_reaches_the_console_of_a_real_process(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert "more than 25 records share" in done.stdout
+
+
+def test_an_average_price_header_is_read_as_the_unit_price_and_noted(tmp_path):
+    root = _workspace(tmp_path)
+    path = tmp_path / "invoices.csv"
+    rows = "".join(f"{i},C{i % 3},2024-01-{1 + i:02d},3,£{10 + i}.00,{(10 + i) / 3!r}\n" for i in range(9))
+    path.write_text("Invoice,Customer ID,InvoiceDate,Quantity,Total,Avg Price\n" + rows, encoding="utf-8")
+    result = ok(cva("ingest", path, "--table", "orders", "-w", root))
+    assert "Unit price (unit_price): 6 of 9 values (67%) have more decimals than GBP has (2)" in result.stdout

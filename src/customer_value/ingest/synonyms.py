@@ -119,6 +119,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "unit_price": (
             "unit_price", "UnitPrice", "单价", "商品单价", "销售单价", "含税单价", "Lineitem price", "price", "价格",
+            "avg_price", "average_price", "平均单价", "均价", "平均价格",
         ),
         "order_id": (
             "order_id", "订单号", "订单编号", "订单ID", "订单编码", "order_no", "order_number", "InvoiceNo",
