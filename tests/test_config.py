@@ -76,3 +76,13 @@ def test_every_problem_reads_in_the_language_asked_for(tmp_path):
     assert all(msg(p["key"], "zh", **p["fields"]) in chinese for p in problems)
     assert not re.search(r"Input should|Value error|greater than| or |must", chinese)
     assert "rfm.bins" in chinese and "-5" in chinese and "tier_b_share" in chinese
+
+
+def test_currency_is_an_iso_code_or_unset(tmp_path):
+    path = tmp_path / "cva.yaml"
+    assert Settings().currency is None  # unknown unless configured: never yuan by default
+    path.write_text("currency: gbp\n", encoding="utf-8")
+    assert load_settings(path).currency == "GBP"
+    path.write_text("currency: pounds\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="currency: pounds is not a 3-letter ISO 4217"):
+        load_settings(path)

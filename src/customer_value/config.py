@@ -5,6 +5,7 @@ Load it once at the entry point with :func:`load_settings` and pass each stage o
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -27,6 +28,24 @@ TableName = Literal[
 ]
 #: The canonical tables, in the order of the design.
 TABLES: tuple[str, ...] = get_args(TableName)
+
+
+_CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
+
+
+def normalise_currency(code: str, *, option: str = "currency") -> str:
+    """``gbp`` → ``GBP``.
+
+    Raises
+    ------
+    ConfigError
+        ``code`` is not three letters (an ISO 4217 code such as CNY, USD, GBP); ``option`` names
+        where it was given.
+    """
+    text = code.strip().upper()
+    if not _CURRENCY_CODE.match(text):
+        raise ConfigError("option.bad_currency", option=option, code=code)
+    return text
 
 
 class _Section(BaseModel):
@@ -58,8 +77,18 @@ class SourceConfig(_Section):
     path: str | None = Field(None, description="File to read, relative to the workspace.")
     table: TableName = Field(description="Canonical table the source fills.")
     sheet: str | None = Field(None, description="Excel sheet name (default: the first sheet).")
+    delimiter: str | None = Field(
+        None, description="Delimiter of a text file: comma, semicolon, tab, pipe, whitespace or one character (default: detected)."
+    )
     sql_url: str | None = Field(None, description="SQLAlchemy URL of a database source.")
     query: str | None = Field(None, description="SELECT statement run against sql_url.")
+
+    @field_validator("delimiter")
+    @classmethod
+    def _known_delimiter(cls, value: str | None) -> str | None:
+        from customer_value.ingest.detect import parse_delimiter  # the ingest package imports this module
+
+        return None if value is None else parse_delimiter(value)
 
     @model_validator(mode="after")
     def _one_kind(self) -> SourceConfig:
@@ -68,6 +97,13 @@ class SourceConfig(_Section):
         if self.sql_url is not None and not self.query:
             raise _invalid("config.sql_needs_query")
         return self
+
+
+#: Values that stand for "no id" in exports (Excel pivot tables write ``(blank)``; CRMs 未知, 散客).
+#: Empty ids and missing-value tokens (N/A, null, -, 无, #N/A…) are missing whatever this list says.
+PLACEHOLDER_IDS = (
+    "(blank)", "(空白)", "(empty)", "未知", "不详", "unknown", "guest", "散客", "游客", "anonymous", "匿名",
+)  # fmt: skip
 
 
 class QualityConfig(_Section):
@@ -80,6 +116,10 @@ class QualityConfig(_Section):
     link_customers: bool = Field(True, description="Merge the same customer entered twice (record linkage).")
     link_threshold: float = Field(
         0.9, ge=0.5, le=1.0, description="Match probability above which two customer records are merged."
+    )
+    placeholder_ids: list[str] = Field(
+        default_factory=lambda: list(PLACEHOLDER_IDS),
+        description="Id values that mean no id ((blank), 未知…): rows with one are set aside, never one customer.",
     )
 
     @field_validator("phone_region")
@@ -284,7 +324,11 @@ class Settings(_Section):
     """Everything in ``cva.yaml``."""
 
     language: Literal["en", "zh"] = Field("en", description="Language of messages and reports (en or zh).")
-    currency: str = Field("CNY", description="Currency of amounts (and of reports) when a source has no currency.")
+    currency: str | None = Field(
+        None,
+        description="ISO 4217 code of amounts whose data names no currency (no symbol, no currency column); "
+        "unset: unknown, shown without a symbol.",
+    )
     sources: list[SourceConfig] = Field(default_factory=list, description="Sources read by `cva ingest`.")
     mappings: dict[TableName, dict[str, str]] = Field(
         default_factory=dict, description="Per table, source header -> canonical column."
@@ -297,6 +341,14 @@ class Settings(_Section):
     lifecycle: LifecycleConfig = Field(default_factory=LifecycleConfig, description="Lifecycle stage rules.")
     clusters: ClusterConfig = Field(default_factory=ClusterConfig, description="Behavioural clusters and their rules.")
     playbooks: PlaybookConfig = Field(default_factory=PlaybookConfig, description="Next-best-action playbooks.")
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str | None) -> str | None:
+        try:
+            return None if value is None else normalise_currency(value)
+        except ConfigError:
+            raise _invalid("config.bad_currency", input=value) from None
 
     @field_validator("language", mode="before")
     @classmethod

@@ -79,6 +79,12 @@ class MissingColumnError(UserError, KeyError):
         return self.render("en")
 
 
+class NothingKeptError(UserError):
+    """A source none of whose rows could be kept: every row was quarantined (nothing is stored)."""
+
+    key = "ingest.nothing_kept"
+
+
 class ConfigError(UserError, ValueError):
     """The workspace configuration (cva.yaml) or an option is invalid."""
 

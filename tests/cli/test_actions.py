@@ -29,6 +29,7 @@ def workspace(tmp_path_factory):
     rng = np.random.default_rng(4)
     orders["category"] = rng.choice(["books", "music", "video"], len(orders))
     orders["cost"] = (orders["amount"] * 0.6).round(2)
+    orders["currency"] = "CNY"  # the reasons show amounts with ¥ only when the data is in yuan
     ws = workspace_with_orders(tmp_path_factory.mktemp("cli") / "ws", orders)
     ids = sorted(orders.customer_id.unique())
     customers = pd.DataFrame(

@@ -201,3 +201,22 @@ def test_each_sheet_has_its_own_fingerprint(workbook):
     assert first.fingerprint != second.fingerprint
     digest = hashlib.sha256(workbook.read_bytes()).hexdigest()
     assert second.fingerprint == hashlib.sha256(f"{digest}\n订单".encode()).hexdigest()
+
+
+def test_openpyxl_formatting_warnings_are_logged_not_shown(workbook, monkeypatch, caplog):
+    import logging
+    import warnings
+
+    load = openpyxl.load_workbook
+
+    def load_and_warn(*args, **kwargs):
+        warnings.warn("Workbook contains no default style, apply openpyxl's default", UserWarning, stacklevel=1)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", load_and_warn)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning that escaped would fail the read
+        with caplog.at_level(logging.DEBUG, logger="customer_value.ingest.excel"):
+            raw = read_file(workbook)
+    assert raw.table.num_rows > 0
+    assert "no default style" in caplog.text

@@ -1,13 +1,16 @@
 """Property: whatever dirt a file holds, rows in = rows kept + rows quarantined + exact duplicates,
-and nothing is lost: every row that is not kept is in the quarantine or counted as a duplicate."""
+and nothing is lost: every row that is not kept is in the quarantine or counted as a duplicate
+(a file none of whose rows can be kept is an error that stores nothing)."""
 
 import csv
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from customer_value.errors import NothingKeptError
 from customer_value.pipeline.ingest import ingest_file
 from customer_value.workspace import init_workspace
+from customer_value.workspace.store import list_batches
 from customer_value.workspace.views import connect
 
 IDS = st.sampled_from(["C1", "C2", "C3", "", "NA", "无", " C1 "])
@@ -27,8 +30,14 @@ def test_every_row_is_accounted_for(tmp_path_factory, rows, copies):
         writer = csv.writer(f)
         writer.writerow(["客户编号", "下单时间", "实付金额", "订单状态"])
         writer.writerows(rows + rows[:copies])
-    record = ingest_file(workspace, workspace.settings(), path, table="orders").record
-    assert record.rows_in == len(rows) + min(copies, len(rows))
+    rows_in = len(rows) + min(copies, len(rows))
+    try:
+        record = ingest_file(workspace, workspace.settings(), path, table="orders").record
+    except NothingKeptError as exc:  # every row quarantined: an error naming the main reason, nothing stored
+        assert exc.fields["rows"] == rows_in and 0 < exc.fields["count"] <= rows_in
+        assert list_batches(workspace) == []
+        return
+    assert record.rows_in == rows_in
     assert record.rows_in == record.rows_kept + record.rows_quarantined + record.exact_duplicates
     assert sum(record.quarantine_reasons.values()) == record.rows_quarantined
     con = connect(workspace)

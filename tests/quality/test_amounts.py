@@ -121,6 +121,21 @@ def test_currency_codes_from_symbols_and_words():
     assert parse_currency_codes(pa.array([1.5])).to_pylist() == [None]
 
 
+def test_other_currencies_symbols_are_read_and_named():
+    values = pa.array(["A$1,234.50", "C$12", "S$7.5", "₹1,00,000", "₩5000", "R$ 9,90", "CHF 1'234.50", "RM12.50", "€ 3"])
+    codes = parse_currency_codes(values)
+    assert codes.to_pylist() == ["AUD", "CAD", "SGD", "INR", "KRW", "BRL", "CHF", "MYR", "EUR"]
+    parsed = parse_amounts(values)
+    assert parsed.values.to_pylist() == [1234.5, 12.0, 7.5, 100000.0, 5000.0, 9.9, 1234.5, 12.5, 3.0]
+
+
+def test_a_bare_dollar_or_yen_sign_means_the_configured_currency_that_writes_it():
+    values = pa.array(["$1", "US$1", "¥1", "1元", "£1"])
+    assert parse_currency_codes(values, default="AUD").to_pylist() == ["AUD", "USD", "CNY", "CNY", "GBP"]
+    assert parse_currency_codes(values, default="JPY").to_pylist() == ["USD", "USD", "JPY", "CNY", "GBP"]
+    assert parse_currency_codes(values, default="GBP").to_pylist() == ["USD", "USD", "CNY", "CNY", "GBP"]
+
+
 # -- properties ------------------------------------------------------------------------------------
 
 CENTS = st.integers(min_value=-(10**13), max_value=10**13)

@@ -37,6 +37,10 @@ def test_nulls_and_nan_are_missing_in_native_columns():
     assert null_missing(pa.chunked_array([["a", "NA"], ["b"]])).to_pylist() == ["a", None, "b"]
 
 
+def test_nulls_are_missing_in_text_columns():
+    assert missing_mask(pa.array(["a", None, ""])).to_pylist() == [False, True, True]
+
+
 def test_dictionary_and_large_string_columns_are_read_as_text():
     assert null_missing(pa.array(["NA", "x"]).dictionary_encode()).to_pylist() == [None, "x"]
     assert null_missing(pa.array(["NA", "x"], pa.large_string())).to_pylist() == [None, "x"]

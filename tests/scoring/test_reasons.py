@@ -33,8 +33,9 @@ def reasons_of(value_inputs: ValueInputs, weights: ValueWeights | None = None, c
 
 
 def test_amounts_are_formatted_with_the_currency_symbol():
-    assert format_amount(12300.4) == "¥12,300"
-    assert format_amount(45.5) == "¥45.50"
+    assert format_amount(12300.4, "CNY") == "¥12,300"
+    assert format_amount(45.5, "CNY") == "¥45.50"
+    assert format_amount(12300.4) == "12,300"  # currency unknown: no symbol, never ¥ by default
     assert format_amount(-1234.0, "USD") == "-$1,234"
     assert format_amount(1200, "CHF") == "CHF 1,200"
 

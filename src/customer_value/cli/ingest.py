@@ -37,6 +37,11 @@ def reason_label(reason: str, lang: str) -> str:
     return f"{column_label(lang, column)} — {text}" if column else text
 
 
+def note_text(key: str, fields: dict, lang: str) -> str:
+    """A note on a column (``quality.note.*``) in ``lang``, the column named by its label."""
+    return msg(key, lang, label=column_label(lang, fields.get("column", "")), **fields)
+
+
 def _field_name(lang: str, field: str) -> str:
     """A field with its label when it has one: "行业 industry"."""
     label = column_label(lang, field)
@@ -45,7 +50,8 @@ def _field_name(lang: str, field: str) -> str:
 
 def _outcome_json(outcome) -> dict:
     return {"skipped": outcome.skipped, "mapping_changed": outcome.mapping_changed,
-            "merged_customers": outcome.merged_customers, **asdict(outcome.record)}
+            "merged_customers": outcome.merged_customers, "linkage_notes": outcome.linkage_notes,
+            **asdict(outcome.record)}
 
 
 def _print_outcome(outcome, lang: str) -> None:
@@ -69,8 +75,12 @@ def _print_outcome(outcome, lang: str) -> None:
         out.print(f"  {msg('cli.reason_count', lang, reason=reason_label(reason, lang), count=count)}")
     for reason, count in r.flagged.items():
         out.print(f"  {msg('cli.flag_count', lang, reason=reason_label(reason, lang), count=count)}")
+    for key, fields in r.details.get("notes", []):
+        err.print(f"  {note_text(key, fields, lang)}", style="yellow")
     if outcome.merged_customers:
         out.print(msg("cli.ingest_merged", lang, count=outcome.merged_customers))
+    for key, fields in outcome.linkage_notes:
+        err.print(note_text(key, fields, lang), style="yellow")
 
 
 @handle_errors
@@ -79,6 +89,10 @@ def ingest(
     table: Annotated[str | None, typer.Option("--table", "-t", help="Canonical table to fill (orders, customers…).")] = None,
     map_: Annotated[list[str] | None, typer.Option("--map", help="Column mapping SOURCE=canonical (repeatable).")] = None,
     sheet: Annotated[str | None, typer.Option(help="Excel sheet name.")] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(help="Delimiter of a text file: comma, semicolon, tab, pipe, whitespace or one character (default: detected)."),
+    ] = None,
     sql: Annotated[str | None, typer.Option("--sql", help="SQLAlchemy database URL to read from.")] = None,
     query: Annotated[str | None, typer.Option(help="SELECT statement for --sql.")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace the table instead of adding to it.")] = False,
@@ -111,7 +125,8 @@ def ingest(
             if sql is not None:
                 outcomes = [ingest_database(ws, settings, sql, query, table=table, mapping=mapping, replace=replace)]
             else:
-                outcomes = [ingest_file(ws, settings, file, table=table, sheet=sheet, mapping=mapping, replace=replace)]
+                outcomes = [ingest_file(ws, settings, file, table=table, sheet=sheet, delimiter=delimiter,
+                                        mapping=mapping, replace=replace)]
     if json_:
         print_json([_outcome_json(o) for o in outcomes])
         return
@@ -135,8 +150,9 @@ def quality(workspace: WorkspaceOption = None, json_: JsonOption = False, lang: 
         return
     warn_mixed_currencies(report["currencies"], lang)
     heads = ["table", "rows_in", "rows_kept", "rows_quarantined", "exact_duplicates", "merged_duplicates", "rows_flagged"]
+    title = report["currency"] and msg("cli.quality_title", lang, currency=report["currency"])
     print_table(
-        msg("cli.quality_title", lang, currency=report["currency"]),
+        title or msg("cli.quality_title_unknown", lang),
         [column_label(lang, h) for h in heads],
         [[name, *(t[h] for h in heads[1:])] for name, t in report["tables"].items()],
     )
@@ -145,6 +161,7 @@ def quality(workspace: WorkspaceOption = None, json_: JsonOption = False, lang: 
                  for k, v in t["quarantine_reasons"].items()]
         lines += [msg("cli.flag_count", lang, reason=reason_label(k, lang), count=v)
                   for k, v in t["flagged_reasons"].items()]
+        lines += [note_text(n["key"], n["fields"], lang) for n in t["notes"]]
         lines += [
             msg("cli.missing_share", lang, field=_field_name(lang, f), share=f"{c['share_missing']:.0%}")
             for f, c in t["completeness"].items()

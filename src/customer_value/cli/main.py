@@ -18,8 +18,23 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from customer_value import __version__
+        from customer_value.cli._common import out
+        from customer_value.i18n import msg
+
+        out.print(msg("cli.version", "en", version=__version__))
+        raise typer.Exit()
+
+
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each step does on stderr.")] = False):
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each step does on stderr.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
     """Logging goes to stderr only with --verbose; what the user must know comes as diagnostics."""
     handler = logging.StreamHandler(sys.stderr) if verbose else logging.NullHandler()
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler], force=True)

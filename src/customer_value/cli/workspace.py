@@ -18,13 +18,16 @@ from customer_value.workspace import init_workspace
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder of the new workspace.")],
     sample: Annotated[bool, typer.Option("--sample", help="Also copy the bundled sample data.")] = False,
+    currency: Annotated[
+        str | None, typer.Option(help="ISO 4217 code (GBP, USD, CNY…) of amounts whose data names no currency.")
+    ] = None,
     lang: LangOption = None,
 ) -> None:
     """Create a workspace with a commented cva.yaml (and the sample data with --sample)."""
     from customer_value.pipeline.demo import SAMPLE_SOURCES, copy_sample_data
 
     lang = language(None, lang)
-    workspace = init_workspace(directory, language=lang)
+    workspace = init_workspace(directory, language=lang, currency=currency)
     if sample:
         copy_sample_data(workspace)
     out.print(msg("cli.init_done", lang, path=str(workspace.root)))

@@ -6,6 +6,7 @@ headers and :func:`apply_mapping` renames them. Cleaning values is the quality s
 """
 
 from customer_value.ingest.delimited import NULL_MARKERS
+from customer_value.ingest.detect import WHITESPACE, parse_delimiter
 from customer_value.ingest.headers import (
     EXTRA_PREFIX,
     QUANTITY_X_UNIT_PRICE,
@@ -29,6 +30,7 @@ __all__ = [
     "QUANTITY_X_UNIT_PRICE",
     "REQUIRED",
     "SYNONYMS",
+    "WHITESPACE",
     "ColumnMapping",
     "RawTable",
     "apply_mapping",
@@ -37,6 +39,7 @@ __all__ = [
     "map_columns",
     "mask_url",
     "normalise_header",
+    "parse_delimiter",
     "parse_map_options",
     "read_file",
     "read_sql",

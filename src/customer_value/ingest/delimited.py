@@ -22,7 +22,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from customer_value.errors import InputFileError
+from customer_value.ingest.aligned import AlignedLayout, read_aligned, sniff_aligned
 from customer_value.ingest.detect import (
+    WHITESPACE,
     FileKind,
     TextLayout,
     decode_sample,
@@ -32,7 +34,7 @@ from customer_value.ingest.detect import (
     read_head,
     sniff_layout,
 )
-from customer_value.ingest.raw import MAX_FOOTER_ROWS, clean_headers, footer_text, is_footer_row
+from customer_value.ingest.raw import MAX_FOOTER_ROWS, clean_headers, footer_text, is_footer_row, looks_like_data
 
 logger = logging.getLogger(__name__)
 
@@ -53,13 +55,18 @@ def read_delimited(
     ``Grand Totals (14 records)``, a copyright line, ``制表人：…``: at most
     :data:`~customer_value.ingest.raw.MAX_FOOTER_ROWS` rows after the last data row, each with at
     most two non-empty fields, see :func:`~customer_value.ingest.raw.is_footer_row`) are skipped.
+    Text that no delimiter splits but spaces do is read as space-aligned columns
+    (:mod:`~customer_value.ingest.aligned`). A first row of numbers and dates only is data, not a
+    header (:func:`~customer_value.ingest.raw.looks_like_data`): the columns are then named
+    ``column_1`` … ``column_N``.
 
     Parameters
     ----------
     path
         The file; ``kind.compression`` says whether it is gzip-compressed.
     encoding, delimiter
-        Override detection (a Python codec name; one character).
+        Override detection (a Python codec name; one character, or
+        :data:`~customer_value.ingest.detect.WHITESPACE` for columns separated by spaces).
 
     Returns
     -------
@@ -71,7 +78,8 @@ def read_delimited(
     ------
     InputFileError
         Binary content, no data rows, a row above the footer whose field count differs from the
-        header (with its line number), text that doesn't decode.
+        header (with its line number), text that doesn't decode, whitespace asked for but no
+        columns separated by spaces.
     """
     head = read_head(path, kind.compression)
     if looks_binary(head):
@@ -82,7 +90,17 @@ def read_delimited(
     if not text.strip():
         raise InputFileError("ingest.empty", path=str(path))
     suffixes = [s.lower() for s in path.suffixes if s.lower() not in (".gz", ".gzip")]
-    layout = sniff_layout(text, delimiter=delimiter, preferred=_PREFERRED.get(suffixes[-1]) if suffixes else None)
+    if delimiter in (None, WHITESPACE):
+        layout = sniff_layout(text, preferred=_PREFERRED.get(suffixes[-1]) if suffixes else None)
+        if delimiter == WHITESPACE or len(layout.header) < 2:  # asked for, or no delimiter splits the text
+            aligned = sniff_aligned(text, asked=delimiter == WHITESPACE)
+            if aligned is not None:
+                table, encoding = _read_aligned(path, kind, encoding, aligned, detected=detected)
+                return table, encoding, WHITESPACE, ()
+            if delimiter == WHITESPACE:
+                raise InputFileError("ingest.no_columns", path=str(path))
+    else:
+        layout = sniff_layout(text, delimiter=delimiter)
     multiline = '"' in text
     try:
         table, footer_rows = _read_arrow(path, kind, encoding, layout, multiline=multiline)
@@ -92,17 +110,39 @@ def read_delimited(
         encoding = "gb18030"  # ASCII head, GBK further in
         table, footer_rows = _read_arrow(path, kind, encoding, layout, multiline=multiline)
     footer = tuple(line for line in (footer_text(fields) for fields in footer_rows) if line)
-    if table.num_rows <= 1:
-        raise InputFileError("ingest.no_rows", path=str(path))
     if len(layout.header) == table.num_columns:
         header = layout.header  # as written: a header "NA" or "None" must not become null
     else:
-        first = table.slice(0, 1).to_pylist()[0]
-        header = [first[f"f{i}"] for i in range(table.num_columns)]
-    names = clean_headers(header)
+        first = table.slice(0, 1).to_pylist()[0] if table.num_rows else {}
+        header = [first.get(f"f{i}") for i in range(table.num_columns)]
+    if looks_like_data(header):  # no header row: the first row is data
+        names, rows = clean_headers([""] * table.num_columns), table
+    else:
+        names, rows = clean_headers(header), table.slice(1)
+    if rows.num_rows == 0:
+        raise InputFileError("ingest.no_rows", path=str(path))
     if footer:
         logger.info("%s: skipped %d footer lines below the data", path, len(footer))
-    return table.slice(1).rename_columns(names), encoding, layout.delimiter, footer
+    return rows.rename_columns(names), encoding, layout.delimiter, footer
+
+
+def _read_aligned(
+    path: Path, kind: FileKind, encoding: str, layout: AlignedLayout, *, detected: bool
+) -> tuple[pa.Table, str]:
+    """Space-aligned text read whole, and the encoding used (GB18030 when a UTF-8 guess fails further in)."""
+    nulls = frozenset(NULL_MARKERS)
+    try:
+        try:
+            return read_aligned(path, layout, iter_lines(path, kind, encoding), null_markers=nulls), encoding
+        except UnicodeDecodeError as exc:
+            if not detected or encoding != "utf-8":
+                raise InputFileError("ingest.encoding", path=str(path), encoding=encoding, detail=one_line(exc)) from exc
+            return read_aligned(path, layout, iter_lines(path, kind, "gb18030"), null_markers=nulls), "gb18030"
+    except (EOFError, OSError) as exc:
+        if isinstance(exc, InputFileError):
+            raise
+        key = "ingest.corrupt_gzip" if kind.compression else "ingest.os_error"
+        raise InputFileError(key, path=str(path), detail=one_line(exc)) from exc
 
 
 class _NotUtf8(Exception):

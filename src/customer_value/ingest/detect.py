@@ -15,7 +15,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from customer_value.errors import InputFileError
+from customer_value.errors import ConfigError, InputFileError
 
 SAMPLE_BYTES = 64 * 1024
 _PROBES = 4  # extra slices of an uncompressed text file checked for UTF-8
@@ -63,6 +63,34 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 DELIMITERS = (",", "\t", ";", "|")
+#: The delimiter of text aligned in columns by spaces (see :mod:`customer_value.ingest.aligned`).
+WHITESPACE = "whitespace"
+_DELIMITER_NAMES = {
+    "comma": ",", "semicolon": ";", "tab": "\t", "\\t": "\t", "pipe": "|",
+    "whitespace": WHITESPACE, "space": WHITESPACE, "spaces": WHITESPACE,
+}  # fmt: skip
+_NOT_DELIMITERS = ('"', "\n", "\r")
+
+
+def parse_delimiter(option: str) -> str:
+    """The delimiter named by ``--delimiter``: ``comma``, ``semicolon``, ``tab``, ``pipe``, ``whitespace``, or one character.
+
+    ``whitespace`` (also ``space`` or a single space) reads columns separated by spaces, aligned
+    or not (:mod:`customer_value.ingest.aligned`); ``\\t`` is a tab.
+
+    Raises
+    ------
+    ConfigError
+        Anything else (an empty option, several characters, a quote or a line break).
+    """
+    if option == " ":
+        return WHITESPACE
+    named = _DELIMITER_NAMES.get(option.strip().lower())
+    if named is not None:
+        return named
+    if len(option) == 1 and option not in _NOT_DELIMITERS:
+        return option
+    raise ConfigError("ingest.bad_delimiter", option=option)
 
 
 @dataclass(frozen=True)

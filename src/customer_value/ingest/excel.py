@@ -4,14 +4,18 @@ Cells keep their native types (numbers, datetimes, booleans, text); a column who
 types (numbers and ``"N/A"``) is read as text so nothing is lost. The header is the first row
 with any value below report titles (see ``_find_header``); rows whose cells are all empty are
 skipped, as are a report footer below the data (``合计`` with one number, ``制表人：…``; see
-``_read_rows``) and trailing columns that have neither a header nor a value.
+``_read_rows``) and trailing columns that have neither a header nor a value. openpyxl's warnings
+about what it can't keep of a workbook's formatting (styles, data validation, drawings) say
+nothing about the data: they are logged, never printed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import logging
+import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +32,17 @@ from customer_value.ingest.raw import MAX_FOOTER_ROWS, clean_headers, footer_tex
 logger = logging.getLogger(__name__)
 
 _MAX_TITLE_ROWS = 10
+
+
+@contextlib.contextmanager
+def _formatting_warnings_logged(path: Path) -> Iterator[None]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            for warning in caught:
+                logger.debug("%s: openpyxl: %s", path, warning.message)
 
 
 def read_excel(
@@ -51,32 +66,33 @@ def read_excel(
     InputFileError
         The workbook is corrupt, or has no sheet named ``sheet`` (the message lists the sheets).
     """
-    try:
-        source: Any = path
-        if kind.compression == "gzip":
-            with pa.input_stream(str(path), compression="gzip") as stream:
-                source = io.BytesIO(stream.read())
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError) as exc:
-        raise InputFileError("ingest.corrupt_excel", path=str(path), detail=one_line(exc)) from exc
-    try:
-        if sheet is None:
-            if not workbook.worksheets:
-                raise InputFileError("ingest.no_rows", path=str(path))
-            worksheet = workbook.worksheets[0]
-        elif sheet in workbook.sheetnames:
-            worksheet = workbook[sheet]
-        else:
-            raise InputFileError(
-                "ingest.missing_sheet", path=str(path), sheet=sheet, sheets=", ".join(workbook.sheetnames)
-            )
+    with _formatting_warnings_logged(path):
         try:
-            header, columns, footer = _read_rows(worksheet.iter_rows(values_only=True))
-        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
+            source: Any = path
+            if kind.compression == "gzip":
+                with pa.input_stream(str(path), compression="gzip") as stream:
+                    source = io.BytesIO(stream.read())
+            workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, EOFError) as exc:
             raise InputFileError("ingest.corrupt_excel", path=str(path), detail=one_line(exc)) from exc
-        title = worksheet.title
-    finally:
-        workbook.close()
+        try:
+            if sheet is None:
+                if not workbook.worksheets:
+                    raise InputFileError("ingest.no_rows", path=str(path))
+                worksheet = workbook.worksheets[0]
+            elif sheet in workbook.sheetnames:
+                worksheet = workbook[sheet]
+            else:
+                raise InputFileError(
+                    "ingest.missing_sheet", path=str(path), sheet=sheet, sheets=", ".join(workbook.sheetnames)
+                )
+            try:
+                header, columns, footer = _read_rows(worksheet.iter_rows(values_only=True))
+            except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
+                raise InputFileError("ingest.corrupt_excel", path=str(path), detail=one_line(exc)) from exc
+            title = worksheet.title
+        finally:
+            workbook.close()
     if not columns or not columns[0]:
         raise InputFileError("ingest.no_rows", path=str(path))
     if footer:

@@ -8,6 +8,7 @@ Every reader returns a :class:`RawTable`. Headers are cleaned the same way for e
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +25,9 @@ _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u00a0\u3000"
 # each with at most this many non-empty fields (and at most a fifth of the header's).
 MAX_FOOTER_ROWS = 10
 MAX_FOOTER_FIELDS = 2
+
+# A number or a date (``00004``, ``19970101``, ``29.33``, ``-1,234.5``, ``2024-01-02 10:30``, ``1/2/2024``).
+_NUMBER_OR_DATE = re.compile(r"^[+-]?[\d.,:/ -]*\d[\d.,:/ -]*$")
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,16 @@ def is_footer_row(filled: int, fields: int, width: int) -> bool:
         after the last data row is one.
     """
     return fields <= width and filled <= min(MAX_FOOTER_FIELDS, width // 5)
+
+
+def looks_like_data(fields: Iterable[object]) -> bool:
+    """Whether a file's first row is data rather than a header: every non-empty value is a number or a date.
+
+    Headers name columns in words; a first row of numbers and dates only (CDNOW's
+    ``00004 00001 19970101 2 29.33``) means the file has no header row.
+    """
+    filled = [text.strip() for text in (_as_text(v) for v in fields) if text is not None and text.strip()]
+    return bool(filled) and all(_NUMBER_OR_DATE.match(text) for text in filled)
 
 
 def footer_text(values: Iterable[object]) -> str:

@@ -24,8 +24,8 @@ def read_file(
 
     The format comes from the extension, checked against the first bytes; a file with an
     unknown extension is sniffed (Parquet, xlsx, JSON, else delimited text). For text, the
-    encoding (BOM, strict UTF-8, else GB18030) and the delimiter (comma, tab, semicolon, pipe)
-    are detected from samples.
+    encoding (BOM, strict UTF-8, else GB18030) and the delimiter (comma, tab, semicolon, pipe,
+    else columns aligned by spaces) are detected from samples.
 
     Parameters
     ----------
@@ -34,7 +34,9 @@ def read_file(
     sheet
         Excel sheet name (default: the first sheet). Only for Excel files.
     encoding, delimiter
-        Override detection for delimited text (a Python codec name such as ``gbk``; one character).
+        Override detection for delimited text (a Python codec name such as ``gbk``; one character
+        or :data:`~customer_value.ingest.detect.WHITESPACE`, see
+        :func:`~customer_value.ingest.detect.parse_delimiter`).
 
     Returns
     -------
@@ -51,12 +53,15 @@ def read_file(
         The file is missing, a directory, empty, binary, of an unknown kind, corrupt, has no
         data rows, a ragged row or a malformed JSON line; the message names the file and why.
     ConfigError
-        ``sheet`` was given for a file that isn't a workbook.
+        ``sheet`` was given for a file that isn't a workbook, or ``delimiter`` for one that isn't
+        delimited text.
     """
     path = Path(path)
     kind = sniff_kind(path)
     if sheet is not None and kind.format != "excel":
         raise ConfigError("ingest.sheet_not_excel", sheet=sheet, path=str(path))
+    if delimiter is not None and kind.format != "csv":
+        raise ConfigError("ingest.delimiter_not_text", delimiter=delimiter, path=str(path))
     text_encoding: str | None = None
     used_delimiter: str | None = None
     used_sheet: str | None = None

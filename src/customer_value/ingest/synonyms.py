@@ -38,7 +38,7 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     ),
     "orders": (
         "order_id", "quantity", "unit_price", "cost", "margin", "currency", "status", "channel",
-        "category", "product_id", "product_name", "region", "name", "phone", "email", "refunded_amount",
+        "category", "product_id", "product_name", "region", "name", "phone", "email", "refunded_amount", "owner",
     ),
     "interactions": ("channel", "duration", "value"),
     "tickets": ("ticket_id", "resolved_at", "text", "satisfaction", "status", "channel"),
@@ -63,8 +63,9 @@ _PHONE = (
 _EMAIL = ("email", "邮箱", "电子邮箱", "邮箱地址", "电子邮件", "e-mail", "email_address", "mail", "billing_email")
 _REGION = ("region", "地区", "区域", "所在地区", "省份", "省", "province", "country", "国家", "area")
 _OWNER = (
-    "owner", "负责人", "销售负责人", "客户经理", "销售代表", "跟进人", "归属人", "所有人", "销售",
-    "account_manager", "account_owner", "sales_rep", "salesperson",
+    "owner", "负责人", "客户负责人", "销售负责人", "所属销售", "归属销售", "跟进销售", "客户经理", "销售代表", "销售顾问",
+    "销售员", "销售人员", "业务员", "跟进人", "归属人", "所有人", "销售", "account_manager", "account_owner",
+    "owner_name", "sales_owner", "sales_rep", "salesperson",
 )
 _CHANNEL = ("channel", "渠道", "销售渠道", "下单渠道", "订单来源", "平台", "platform", "来源", "source")
 _STATUS_GENERIC = ("status", "状态")
@@ -118,6 +119,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "unit_price": (
             "unit_price", "UnitPrice", "单价", "商品单价", "销售单价", "含税单价", "Lineitem price", "price", "价格",
+            "avg_price", "average_price", "平均单价", "均价", "平均价格",
         ),
         "order_id": (
             "order_id", "订单号", "订单编号", "订单ID", "订单编码", "order_no", "order_number", "InvoiceNo",
@@ -151,6 +153,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "refunded_amount", "退款金额", "已退款金额", "退款总额", "refunded_total", "refund_amount", "refund_total",
             "order_refund",
         ),
+        # The customer's salesperson; a bare 销售 in an order export is as likely the sales amount.
+        "owner": tuple(h for h in _OWNER if h != "销售"),
     },
     "interactions": {
         "customer_id": _CUSTOMER_ID,

@@ -26,10 +26,12 @@ import pyarrow.compute as pc
 
 from customer_value.config import QualityConfig
 from customer_value.ingest import REQUIRED
-from customer_value.pipeline.fields import field_kind
+from customer_value.pipeline.fields import AMOUNT_COLUMNS, field_kind
 from customer_value.pipeline.lines import fill_continuation_rows, zero_repeated_order_totals
+from customer_value.pipeline.money import averaged_amount_notes, currency_from_symbols, main_currency
 from customer_value.quality import (
     classify_status,
+    clean_ids,
     normalise_emails,
     normalise_phones,
     null_missing,
@@ -38,6 +40,7 @@ from customer_value.quality import (
     parse_quantities,
     refund_amounts_negative,
 )
+from customer_value.quality.ids import without_excel_guard
 from customer_value.workspace.store import INTERNAL_COLUMNS
 
 QUARANTINE_SCHEMA = pa.schema(
@@ -56,7 +59,7 @@ QUARANTINE_SCHEMA = pa.schema(
 
 @dataclass
 class CleanResult:
-    """The outcome of cleaning one source."""
+    """The outcome of cleaning one source (``notes``: what a user should know about a column, as message parts)."""
 
     kept: pa.Table
     quarantine: pa.Table
@@ -66,23 +69,7 @@ class CleanResult:
     exact_duplicates: int = 0
     duplicates_by_status: dict[str, dict[str, float]] = field(default_factory=dict)
     rules: dict[str, list] = field(default_factory=dict)
-
-
-def _without_excel_guard(text: pa.Array) -> pa.Array:
-    """``="0123"`` (how Taobao and others stop Excel from mangling ids) → ``0123``."""
-    return pc.replace_substring_regex(text, r'^="(.*)"$', r"\1")
-
-
-def _clean_ids(values: pa.Array) -> pa.Array:
-    """Ids as trimmed text; ``13085.0`` (a number that went through Excel) becomes ``13085``;
-    ``="0123"`` becomes ``0123``."""
-    if pa.types.is_floating(values.type):
-        as_int = pc.cast(values, pa.int64(), safe=False)
-        whole = pc.equal(pc.cast(as_int, pa.float64()), values)
-        values = pc.if_else(whole, pc.cast(as_int, pa.string()), pc.cast(values, pa.string()))
-    text = pc.utf8_trim_whitespace(pc.cast(values, pa.string()))
-    text = pc.replace_substring_regex(_without_excel_guard(text), r"^(\d+)\.0+$", r"\1")
-    return null_missing(text)
+    notes: list = field(default_factory=list)
 
 
 def _missing_errors(values: pa.Array) -> pa.Array:
@@ -111,11 +98,10 @@ def _parse_column(name: str, values: pa.Array, config: QualityConfig) -> tuple[p
         parsed = normalise_emails(values)
         return parsed.values, parsed.errors, list(parsed.rule_parts), {"email_valid": pc.is_null(parsed.errors)}
     elif kind == "id":
-        cleaned = _clean_ids(values)
-        return cleaned, _missing_errors(cleaned), [], {}
+        parsed = clean_ids(values, placeholders=config.placeholder_ids)
     else:
         if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-            values = null_missing(_without_excel_guard(pc.utf8_trim_whitespace(values)))
+            values = null_missing(without_excel_guard(pc.utf8_trim_whitespace(values)))
         return values, _missing_errors(values), [], {}
     return parsed.values, parsed.errors, list(parsed.rule_parts), {}
 
@@ -174,8 +160,27 @@ def _keep_as_refunded_sale(columns: dict[str, pa.Array], rows: np.ndarray) -> No
     )
 
 
-def _row_hashes(table: pa.Table) -> np.ndarray:
-    columns = [c for c in table.column_names if c not in INTERNAL_COLUMNS]
+def _one_order_per_row_without_id(columns: dict[str, pa.Array], rules: dict[str, list], batch_id: str) -> None:
+    """Give each order row without an order id (none in the file, missing, a placeholder) its own id.
+
+    Rows without one would count as no order at all, and rows sharing a placeholder as one order.
+    """
+    n = len(columns["amount"])
+    generated = pa.array([f"{batch_id[:8]}-{i + 1}" for i in range(n)])
+    if "order_id" not in columns:
+        columns["order_id"] = generated
+        rules["order_id"] = _own_rule("one_order_per_row")
+        return
+    absent = pc.is_null(columns["order_id"])
+    count = pc.sum(absent).as_py() or 0
+    if count:
+        columns["order_id"] = pc.if_else(absent, generated, columns["order_id"])
+        rules["order_id"] = rules.get("order_id", []) + [("pipeline.rule.order_id_absent", {"count": count})]
+
+
+def _row_hashes(table: pa.Table, *, ignore: tuple[str, ...] = ()) -> np.ndarray:
+    """A hash per row of its clean columns (``ignore``: columns that are not the row's own content)."""
+    columns = [c for c in table.column_names if c not in INTERNAL_COLUMNS and c not in ignore]
     con = duckdb.connect()
     con.register("t", table.select(columns))
     quoted = ", ".join(f'"{c}"' for c in columns)
@@ -193,6 +198,7 @@ def clean_table(
     batch_id: str,
     existing_hashes: np.ndarray | None = None,
     has_sale: Callable[[list[str]], set[str]] | None = None,
+    currency: str | None = None,
 ) -> CleanResult:
     """Clean ``mapped`` (the source with canonical column names).
 
@@ -208,6 +214,8 @@ def clean_table(
         Row hashes already stored for this table; equal rows count as exact duplicates.
     has_sale
         Of the given order ids, those with a completed row already stored (for refunds).
+    currency
+        The configured currency (what a bare ``$`` or ``¥`` means, see :func:`currency_from_symbols`).
     """
     n = mapped.num_rows
     columns: dict[str, pa.Array] = {}
@@ -250,7 +258,9 @@ def clean_table(
         flagged_field[hit] = column
         flagged_reason[hit] = reason[hit]
 
+    derived_currency = table == "orders" and "currency" not in columns
     if table == "orders":
+        currency_from_symbols(mapped, columns, rules, default=currency)
         status = classify_status(columns.get("status"), columns["amount"], columns.get("order_id"))
         columns["status"] = status.values
         rules["status"] = list(status.rule_parts)
@@ -267,16 +277,19 @@ def clean_table(
         changed = np.asarray(changed.to_numpy(zero_copy_only=False), dtype=bool) & ~rejected
         flagged_field[changed & (flagged_field == None)] = "amount"  # noqa: E711
         flagged_reason[changed & (flagged_reason == None)] = "refund_negated"  # noqa: E711
-        if "order_id" not in columns:
-            columns["order_id"] = pa.array([f"{batch_id[:8]}-{i + 1}" for i in range(n)])
-            rules["order_id"] = _own_rule("one_order_per_row")
+        _one_order_per_row_without_id(columns, rules, batch_id)
 
+    amounts = [c for c in AMOUNT_COLUMNS if c in columns and not (c == "amount" and amount_rule == "quantity_x_unit_price")]
+    notes = averaged_amount_notes({c: columns[c] for c in amounts}, main_currency(columns.get("currency"), currency))
     clean = pa.table(columns)
     clean = clean.append_column("_row", pa.array(np.arange(1, n + 1), pa.int64()))
     clean = clean.append_column("_batch", pa.array([batch_id] * n, pa.string()))
     keep_idx = np.flatnonzero(~rejected)
     candidates = clean.take(pa.array(keep_idx, pa.int64()))
-    hashes = _row_hashes(candidates) if candidates.num_rows else np.array([], dtype=np.uint64)
+    # A currency read from the file's symbols can come from other rows: the same row exported without
+    # a symbol elsewhere is still a duplicate.
+    ignore = ("currency",) if derived_currency else ()
+    hashes = _row_hashes(candidates, ignore=ignore) if candidates.num_rows else np.array([], dtype=np.uint64)
     _, first = np.unique(hashes, return_index=True)
     unique = np.zeros(len(hashes), dtype=bool)
     unique[first] = True
@@ -319,4 +332,5 @@ def clean_table(
         exact_duplicates=duplicates.num_rows,
         duplicates_by_status=by_status,
         rules=rules,
+        notes=notes,
     )

@@ -43,7 +43,8 @@ def ingest_sources(workspace: Workspace, on_source: Callable[[str, int, int], No
             on_source(source.path or source.table, index, len(settings.sources))
         if source.path is not None:
             outcomes.append(
-                ingest_file(workspace, settings, workspace.root / source.path, table=source.table, sheet=source.sheet)
+                ingest_file(workspace, settings, workspace.root / source.path, table=source.table, sheet=source.sheet,
+                            delimiter=source.delimiter)
             )
         else:
             outcomes.append(ingest_database(workspace, settings, source.sql_url, source.query, table=source.table))

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from customer_value.config import TABLES, Settings
-from customer_value.errors import ConfigError
-from customer_value.ingest import RawTable, apply_mapping, map_columns, read_file, read_sql
-from customer_value.pipeline.clean import clean_table
+from customer_value.errors import ConfigError, NothingKeptError
+from customer_value.i18n import message
+from customer_value.ingest import RawTable, apply_mapping, map_columns, parse_delimiter, read_file, read_sql
+from customer_value.pipeline.clean import CleanResult, clean_table
 from customer_value.quality.parsed import render_rule
 from customer_value.pipeline.linking import relink_customers
 from customer_value.workspace import Workspace
@@ -22,12 +24,13 @@ from customer_value.workspace.store import BatchRecord, drop_table, find_batch, 
 
 @dataclass(frozen=True)
 class IngestOutcome:
-    """What one ingest did."""
+    """What one ingest did (``linkage_notes``: what the record linkage after a customers ingest noted)."""
 
     record: BatchRecord
     skipped: bool = False
     merged_customers: int | None = None
     mapping_changed: bool = False
+    linkage_notes: list = field(default_factory=list)
 
 
 def check_table(table: str) -> str:
@@ -70,6 +73,19 @@ def _exported_again(files: list[Path], kept: pa.Table, batch_id: str) -> pa.Tabl
     return pa.table({"batch": pa.array([batch_id] * len(ids), pa.string()), "order_id": ids})
 
 
+def _nothing_kept(source: str, table: str, mapped: pa.Table, result: CleanResult) -> NothingKeptError:
+    """The error for a source whose every row was quarantined: its main reason, with an example."""
+    (reason, count), = result.rejected.most_common(1)
+    field, _, code = reason.rpartition(".")
+    quarantine = result.quarantine
+    hit = pc.and_(pc.equal(quarantine["field"], field), pc.equal(quarantine["reason"], code))
+    row = pc.filter(quarantine["row"], hit)[0].as_py()
+    value = mapped.column(field)[row - 1].as_py() if field in mapped.column_names else None
+    example = "" if value is None else message("ingest.nothing_kept_example", row=row, value=str(value))
+    return NothingKeptError(source=source, table=table, rows=result.rows_in, count=count, field=field,
+                            reason=message(f"quality.reason.{code}"), example=example)
+
+
 def ingest_raw(
     workspace: Workspace,
     settings: Settings,
@@ -93,9 +109,10 @@ def ingest_raw(
             return IngestOutcome(record=previous, skipped=True, mapping_changed=changed)
     batch_id = raw.fingerprint[:16]
     stored = [] if replace else table_files(workspace, table)
+    mapped = apply_mapping(raw.table, columns)
     result = clean_table(
         raw.table,
-        apply_mapping(raw.table, columns),
+        mapped,
         table=table,
         amount_rule=columns.amount_rule,
         config=settings.quality,
@@ -103,7 +120,10 @@ def ingest_raw(
         batch_id=batch_id,
         existing_hashes=None if replace else _existing_hashes(stored),
         has_sale=None if replace else lambda ids: _stored_sales(stored, ids),
+        currency=settings.currency,
     )
+    if result.kept.num_rows == 0 and result.exact_duplicates < result.rows_in:
+        raise _nothing_kept(raw.source, table, mapped, result)
     record = BatchRecord(
         batch_id=batch_id,
         table=table,
@@ -127,6 +147,7 @@ def ingest_raw(
             "unmapped": list(columns.unmapped),
             "footer": list(raw.footer),
             "rule_parts": result.rules,
+            "notes": result.notes,
         },
     )
     superseded = None if replace or table != "orders" else _exported_again(stored, result.kept, batch_id)
@@ -135,16 +156,19 @@ def ingest_raw(
     if replace:
         drop_table(workspace, table)
     write_batch(workspace, record, result.kept, result.quarantine, superseded)
-    merged = relink_customers(workspace, settings.quality) if table == "customers" else None
-    return IngestOutcome(record=record, merged_customers=merged)
+    if table != "customers":
+        return IngestOutcome(record=record)
+    linked = relink_customers(workspace, settings.quality)
+    return IngestOutcome(record=record, merged_customers=linked.merged, linkage_notes=linked.notes)
 
 
 def ingest_file(workspace: Workspace, settings: Settings, path: Path, *, table: str, sheet: str | None = None,
-                mapping: dict[str, str] | None = None, replace: bool = False) -> IngestOutcome:
-    """Read a file and ingest it into ``table``."""
+                delimiter: str | None = None, mapping: dict[str, str] | None = None,
+                replace: bool = False) -> IngestOutcome:
+    """Read a file and ingest it into ``table`` (``delimiter``: see :func:`~customer_value.ingest.parse_delimiter`)."""
     check_table(table)
-    return ingest_raw(workspace, settings, read_file(Path(path), sheet=sheet), table=table, mapping=mapping,
-                      replace=replace)
+    raw = read_file(Path(path), sheet=sheet, delimiter=parse_delimiter(delimiter) if delimiter is not None else None)
+    return ingest_raw(workspace, settings, raw, table=table, mapping=mapping, replace=replace)
 
 
 def ingest_database(workspace: Workspace, settings: Settings, url: str, query: str, *, table: str,

@@ -11,7 +11,7 @@ from typing import Any
 from customer_value.config import Settings
 from customer_value.workspace import Workspace
 from customer_value.workspace.currency import figures_currency, order_currencies
-from customer_value.workspace.store import INTERNAL_COLUMNS, list_batches, tables_present
+from customer_value.workspace.store import INTERNAL_COLUMNS, linkage_notes, list_batches, tables_present
 from customer_value.workspace.views import connect
 
 #: Main date column per table, for the date range.
@@ -62,7 +62,7 @@ def _orders_figures(con) -> dict[str, Any]:
         "customers": customers,
         "orders": orders,
         "gross_revenue": round(gross or 0.0, 2),
-        "refunds": round(-(refunds or 0.0), 2),
+        "refunds": round(-refunds, 2) if refunds else 0.0,  # no refunds: 0, not -0
         "net_revenue": round((gross or 0.0) + (refunds or 0.0), 2),
         "cancelled_amount": round(cancelled or 0.0, 2),
         "refund_rows": refund_rows,
@@ -100,6 +100,8 @@ def quality_report(workspace: Workspace, settings: Settings) -> dict[str, Any]:
             "rows_flagged": sum(flagged.values()),
             "quarantine_reasons": dict(reasons.most_common()),
             "flagged_reasons": dict(flagged.most_common()),
+            "notes": [{"key": key, "fields": fields, "source": b.source}
+                      for b in batches for key, fields in b.details.get("notes", [])],
             "completeness": _completeness(con, table),
             "date_range": _date_range(con, table),
             "sources": [
@@ -120,6 +122,8 @@ def quality_report(workspace: Workspace, settings: Settings) -> dict[str, Any]:
             ],
         }
         entry["reconciles"] = entry["rows_in"] == entry["rows_kept"] + entry["rows_quarantined"] + entry["exact_duplicates"]
+        if table == "customers":
+            entry["notes"] += [{"key": key, "fields": fields, "source": None} for key, fields in linkage_notes(workspace)]
         if table == "orders":
             entry["rows_exported_again"] = _rows_exported_again(con)
             entry["figures"] = _orders_figures(con)

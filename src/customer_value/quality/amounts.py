@@ -48,7 +48,15 @@ CURRENCY_SYMBOLS: dict[str, str] = {
     "€": "EUR", "eur": "EUR", "欧元": "EUR",
     "£": "GBP", "gbp": "GBP", "英镑": "GBP",
     "円": "JPY", "jpy": "JPY", "日元": "JPY",
+    "a$": "AUD", "au$": "AUD", "aud": "AUD", "c$": "CAD", "ca$": "CAD", "cad": "CAD", "s$": "SGD", "sgd": "SGD",
+    "₹": "INR", "inr": "INR", "₩": "KRW", "krw": "KRW", "r$": "BRL", "brl": "BRL", "chf": "CHF",
+    "rm": "MYR", "myr": "MYR", "₽": "RUB", "rub": "RUB", "฿": "THB", "thb": "THB",
 }  # fmt: skip
+# Symbols several currencies are written with: the symbol means the configured currency when it is one of these.
+SHARED_SYMBOLS: dict[str, frozenset[str]] = {
+    "$": frozenset({"USD", "AUD", "CAD", "NZD", "SGD", "HKD", "TWD", "MXN", "ARS", "CLP", "COP"}),
+    "¥": frozenset({"CNY", "JPY"}),
+}
 # Chinese and shorthand units (longest first, so 千万 is not read as 千).
 UNITS: dict[str, float] = {"千万": 1e7, "百万": 1e6, "亿": 1e8, "万": 1e4, "千": 1e3, "w": 1e4, "k": 1e3}
 # Count words a quantity may carry (``3件``, ``2 pcs``).
@@ -102,17 +110,21 @@ def parse_quantities(values: ArrayLike) -> ParsedColumn:
     return _parse(values, currency=False)
 
 
-def parse_currency_codes(values: ArrayLike) -> pa.Array:
+def parse_currency_codes(values: ArrayLike, *, default: str | None = None) -> pa.Array:
     """The ISO 4217 code named by each value's currency symbol or word, else null.
 
     ``¥ ￥ 元 RMB 人民币`` → CNY, ``$ US$ 美元`` → USD, ``€`` → EUR, ``£`` → GBP, ``HK$`` → HKD…
-    (see :data:`CURRENCY_SYMBOLS`). Native numbers name no currency.
+    (see :data:`CURRENCY_SYMBOLS`). Native numbers name no currency. A bare ``$`` or ``¥`` is
+    written for several currencies: it means ``default`` (the configured currency) when that is
+    one of them (:data:`SHARED_SYMBOLS`: ``$`` with AUD, ``¥`` with JPY…).
     """
     column = as_array(values)
     if not is_text(column):
         return pa.nulls(len(column), pa.string())
     distinct = Distinct.of(column)
-    codes = " ".join(f"WHEN {sql_string(word)} THEN '{code}'" for word, code in CURRENCY_SYMBOLS.items())
+    meaning = {word: default if default in SHARED_SYMBOLS.get(word, ()) else code
+               for word, code in CURRENCY_SYMBOLS.items()}
+    codes = " ".join(f"WHEN {sql_string(word)} THEN {sql_string(code)}" for word, code in meaning.items())
     table = pa.table({"s": normalise_text(distinct.values)})
     with connect(v=table) as con:
         found = con.sql(

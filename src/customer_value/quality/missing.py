@@ -53,7 +53,7 @@ def missing_mask(values: ArrayLike) -> pa.Array:
     """
     values = as_array(values)
     if is_text(values):
-        return pc.fill_null(is_missing_token(normalise_text(values)), True)
+        return pc.or_(pc.is_null(values), pc.fill_null(is_missing_token(normalise_text(values)), False))
     if pa.types.is_floating(values.type):
         return pc.fill_null(pc.is_nan(values), True)
     return pc.is_null(values)

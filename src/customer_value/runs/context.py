@@ -41,7 +41,8 @@ class RunContext:
     stage
         The stage running now (set by the run; :meth:`add` records it).
     currency
-        Currency of the figures: the orders' own when they have one, else the configured one.
+        Currency of the figures: the orders' own when they have one, else the configured one;
+        None when unknown (amounts are then shown without a symbol).
     """
 
     settings: Settings
@@ -54,7 +55,7 @@ class RunContext:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     messages: list[Diagnostic] = field(default_factory=list)
     stage: str = "run"
-    currency: str = "CNY"
+    currency: str | None = None
 
     def add(
         self, severity: str, note: Mapping[str, Any], *, customers: str | None = None, columns: Iterable[str] = ()

@@ -15,6 +15,7 @@ from customer_value._json import to_plain
 from customer_value.diagnostics import Diagnostic
 from customer_value.errors import ConfigError, NotFoundError, OutputFileError
 from customer_value.config import TABLES
+from customer_value.quality.ids import lookup_forms
 from customer_value.runs.snapshot import current_run_id, load_run, read_run_table
 from customer_value.runs.workbook import write_workbook
 from customer_value.scoring.reasons import parse_reasons
@@ -64,9 +65,14 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def _resolve_id(con, customer_id: str) -> str:
-    row = con.raw_sql("SELECT customer_id FROM customer_map WHERE source_id = ?", parameters=[customer_id]).fetchone()
-    return row[0] if row else customer_id
+def _resolve_id(con, customer_id: str) -> tuple[str, str]:
+    """``customer_id`` as stored (``12346.0`` is stored as ``12346``) and its master id."""
+    for form in lookup_forms(customer_id):
+        row = con.raw_sql("SELECT customer_id FROM customer_map WHERE source_id = ?", parameters=[form]).fetchone()
+        found = con.raw_sql("SELECT 1 FROM customer_profiles WHERE customer_id = ?", parameters=[form]).fetchone()
+        if row or found:
+            return form, row[0] if row else form
+    return customer_id, customer_id
 
 
 def customer_record(workspace: Workspace, customer_id: str) -> dict[str, Any]:
@@ -83,11 +89,11 @@ def customer_record(workspace: Workspace, customer_id: str) -> dict[str, Any]:
     """
     con = connect(workspace)
     create_profiles_view(con)
-    master = _resolve_id(con, customer_id)
+    requested, master = _resolve_id(con, customer_id)
     profile = con.raw_sql("SELECT * FROM customer_profiles WHERE customer_id = ?", parameters=[master]).df()
     if profile.empty:
         raise NotFoundError("not_found.customer", name=customer_id)
-    record: dict[str, Any] = {"customer_id": master, "requested_id": customer_id}
+    record: dict[str, Any] = {"customer_id": master, "requested_id": requested}
     record["profile"] = records(profile.drop(columns=["customer_id"]))[0]
     record["summary"], record["diagnostics"] = None, []
     if current_run_id(workspace):

@@ -48,15 +48,15 @@ CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "JPY": "¥", "USD": "$", "EUR": "�
 REASON_COUNT = 3
 
 
-def format_amount(value: float, currency: str = "CNY") -> str:
-    """``¥12,300`` (whole units from 100 up, cents below), ``-¥40.50``, ``CHF 1,200``."""
+def format_amount(value: float, currency: str | None = None) -> str:
+    """``¥12,300`` (whole units from 100 up, cents below), ``-¥40.50``, ``CHF 1,200``; ``12,300`` without a currency."""
     code = (currency or "").upper()
     symbol = CURRENCY_SYMBOLS.get(code, f"{code} " if code else "")
     number = f"{abs(value):,.0f}" if abs(value) >= 100 else f"{abs(value):,.2f}"
     return f"{'-' if value < 0 else ''}{symbol}{number}"
 
 
-def _amounts(values: np.ndarray, currency: str) -> np.ndarray:
+def _amounts(values: np.ndarray, currency: str | None) -> np.ndarray:
     """Formatted amounts, escaped for a JSON string literal when the currency code needs it."""
     texts = [format_amount(v, currency) for v in values.tolist()]
     if any(ch in '"\\' or ord(ch) < 32 for ch in currency or ""):
@@ -104,7 +104,7 @@ def value_reasons(
     facts: pd.DataFrame,
     weights: ValueWeights | None = None,
     *,
-    currency: str = "CNY",
+    currency: str | None = None,
 ) -> pd.Series:
     """The three strongest reasons of every customer, as JSON text.
 
@@ -116,7 +116,7 @@ def value_reasons(
     weights
         The ``value`` settings.
     currency
-        Currency code of the amounts.
+        Currency code of the amounts; None when unknown (no symbol).
 
     Returns
     -------

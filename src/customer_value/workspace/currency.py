@@ -1,8 +1,11 @@
 """Which currency the orders are in.
 
-Amounts are never converted. When every order row with a currency says the same one (a USD
-export), that is the currency of the figures; with several (two stores), the figures add amounts
-of different currencies, and the quality report and ``cva run`` say so.
+Amounts are never converted. An order row's currency is its currency column, else the one its
+amount's symbol names (``£12.50``; see ``pipeline.clean``). When every order row with a currency
+says the same one (a USD export), that is the currency of the figures; with several (two stores),
+the figures add amounts of different currencies, and the quality report and ``cva run`` say so.
+With none, the figures are in the configured ``currency``, and without one the currency is unknown:
+amounts are shown without a symbol, never assumed to be yuan.
 """
 
 from __future__ import annotations
@@ -23,6 +26,6 @@ def order_currencies(con: ibis.BaseBackend) -> dict[str, int]:
     return {code: count for code, count in rows}
 
 
-def figures_currency(currencies: dict[str, int], default: str) -> str:
-    """The one currency of the data, else the configured ``default``."""
+def figures_currency(currencies: dict[str, int], default: str | None) -> str | None:
+    """The one currency of the data, else the configured ``default`` (None: unknown)."""
     return next(iter(currencies)) if len(currencies) == 1 else default

@@ -8,6 +8,7 @@
     data/batches/<table>/<batch>.json        what one ingest read, kept and set aside
     data/superseded/<table>/<batch>.parquet  order ids of stored orders the batch exports again
     data/customer_map.parquet                source customer id -> master customer id
+    data/customer_map_notes.json             what the record linkage that made it noted (message keys)
     runs/<run id>/                           one immutable analysis snapshot
     runs/CURRENT                             the id of the current run
 """
@@ -56,6 +57,10 @@ class Workspace:
     @property
     def customer_map_path(self) -> Path:
         return self.data_dir / "customer_map.parquet"
+
+    @property
+    def linkage_notes_path(self) -> Path:
+        return self.data_dir / "customer_map_notes.json"
 
     def settings(self) -> Settings:
         """The validated configuration of this workspace."""

@@ -121,6 +121,16 @@ def drop_table(workspace: Workspace, table: str) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def write_customer_map(workspace: Workspace, mapping: pa.Table) -> None:
-    """Replace the source id -> master id mapping."""
+def write_customer_map(workspace: Workspace, mapping: pa.Table, notes: list[tuple[str, dict]] = ()) -> None:
+    """Replace the source id -> master id mapping, and the notes of the linkage that made it (key, fields)."""
+    text = json.dumps([[key, fields] for key, fields in notes], ensure_ascii=False, default=str)
+    _write_atomic(workspace.linkage_notes_path, lambda p: p.write_text(text, encoding="utf-8"))
     _write_atomic(workspace.customer_map_path, lambda p: pq.write_table(mapping, p))
+
+
+def linkage_notes(workspace: Workspace) -> list[tuple[str, dict]]:
+    """The notes of the record linkage behind the current customer map (none before one)."""
+    path = workspace.linkage_notes_path
+    if not path.exists():
+        return []
+    return [(key, fields) for key, fields in json.loads(path.read_text(encoding="utf-8"))]

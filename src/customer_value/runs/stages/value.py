@@ -14,10 +14,8 @@ from customer_value.workspace.profiles import create_profiles_view
 from customer_value.workspace.views import has_table
 
 
-def profile_fields(ctx: RunContext, fields: list[str]) -> pd.DataFrame | None:
-    """``customer_id`` and those of ``fields`` the customers table has; None without customers."""
-    if not has_table(ctx.con, "customers"):
-        return None
+def profile_fields(ctx: RunContext, fields: list[str]) -> pd.DataFrame:
+    """``customer_id`` and those of ``fields`` the customer profiles have (see ``create_profiles_view``)."""
     create_profiles_view(ctx.con)
     profiles = ctx.con.table("customer_profiles")
     keep = ["customer_id", *dict.fromkeys(f for f in fields if f in profiles.columns and f != "customer_id")]
