@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from customer_value.cli._common import LangOption, err, handle_errors, language, out, progress
+from customer_value.cli._common import LangOption, err, handle_errors, language, out, print_diagnostics, progress
 from customer_value.cli.results import show_customers
 from customer_value.i18n import msg
 from customer_value.workspace import init_workspace
@@ -44,7 +44,9 @@ def demo(
     lang: LangOption = None,
 ) -> None:
     """Make a sample workspace, ingest the bundled data, run the analysis, show the top customers."""
+    from customer_value.diagnostics import Diagnostic
     from customer_value.pipeline.demo import run_demo
+    from customer_value.runs.snapshot import load_run
 
     lang = language(None, lang)
     folder = directory or Path(tempfile.mkdtemp(prefix="cva-demo-"))
@@ -57,3 +59,6 @@ def demo(
         workspace = run_demo(folder, n_customers=customers, language=lang, on_step=step)
     err.print(msg("cli.demo_done", lang, path=str(workspace.root)))
     show_customers(workspace, top=15, segment=None, as_json=False, lang=lang)
+    manifest = load_run(workspace)
+    print_diagnostics([Diagnostic.from_dict(m) for m in manifest.messages], lang,
+                      title=msg("diagnostic.title", lang, run_id=manifest.run_id))
