@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from customer_value.errors import ConvergenceWarning, ModelFitError, UserError
+from customer_value.models._base import BaseModel
 from customer_value.models import BetaGeoModel, group_triples, simulate_bgnbd
 
 
@@ -49,17 +50,42 @@ def test_a_failed_first_start_is_retried():
     assert model.params_ == pytest.approx(reference.params_, rel=1e-4)
 
 
-def test_parameter_at_the_edge_warns():
+def test_parameters_the_data_does_not_determine_are_named():
     # Everyone buys at the same steady rate and nobody drops out: the dropout probability goes
-    # to 0 and b drifts towards the edge of its range, undetermined by the data.
+    # to 0, and a and b drift along a flat ridge of the likelihood, undetermined by the data.
     rng = np.random.default_rng(0)
     T = np.full(3000, 52.0)
     frequency = rng.poisson(10, 3000).astype(float)
     recency = np.where(frequency > 0, T - rng.exponential(0.5, 3000).clip(0, 5), 0.0)
-    with pytest.warns(ConvergenceWarning, match=r"parameter\(s\) .*b.* reached the edge") as caught:
+    with pytest.warns(ConvergenceWarning, match=r"does not determine the parameter\(s\) a, b ") as caught:
         model = BetaGeoModel().fit(frequency, recency, T)
     assert len(caught) == 1
     assert all(np.isfinite(v) for v in model.params_.values())
+    assert model.params_["a"] / (model.params_["a"] + model.params_["b"]) < 1e-6
+    assert model.convergence_["undetermined"] == ["a", "b"] and model.convergence_["at_bound"] == []
+    assert model.standard_errors_ == dict.fromkeys(["r", "alpha", "a", "b"])
+
+
+class _TwoPeaks(BaseModel):
+    """A one-parameter likelihood with a low peak at θ = 1 and a higher one at θ = e³."""
+
+    _param_names = ("theta",)
+
+    def _start_points(self, data):
+        return [np.array([1.2]), np.array([15.0]), np.array([0.5]), np.array([30.0])]
+
+    def _loglik(self, theta, data):
+        x = np.log(theta[0])
+        low, high = np.exp(-(x - 0.0) ** 2), 2.0 * np.exp(-(x - 3.0) ** 2)
+        slope = -2.0 * (x - 0.0) * low - 2.0 * (x - 3.0) * high
+        return low + high, np.array([slope / theta[0]])
+
+
+def test_the_best_converged_run_is_kept_not_the_first():
+    model = _TwoPeaks()
+    model._fit_data(None, 1.0)
+    assert model.params_["theta"] == pytest.approx(np.exp(3.0), rel=1e-3)  # not the first peak found, θ = 1
+    assert model.convergence_["converged_runs"] >= 2 and model.convergence_["converged"]
 
 
 @pytest.mark.parametrize("options", [{"n_starts": 0}, {"max_iter": -1}, {"initial_params": {"r": 1.0}}])

@@ -74,9 +74,14 @@ def test_heavy_tail_with_infinite_mean_is_refused():
     x = rng.integers(1, 3, 3000)
     # Pareto-like spends: a customer mean with q well below 1 (no finite mean).
     spend = np.exp(rng.standard_cauchy(3000).clip(-50, 50) * 1.5) + 1
+    model = GammaGammaModel().fit(x, rng.gamma(6.0, 10.0, 3000))  # an earlier, usable fit
     with pytest.raises(ModelFitError) as info:
-        GammaGammaModel().fit(x, spend)
+        model.fit(x, spend)
     assert info.value.key == "models.gg_infinite_mean"
+    # nothing of either fit is left behind: the model is as if never fitted
+    assert [name for name in vars(model) if name.endswith("_")] == []
+    with pytest.raises(NotFittedError):
+        model.conditional_expected_spend([1], [2.0])
 
 
 def test_not_fitted():

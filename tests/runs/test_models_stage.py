@@ -70,6 +70,7 @@ def test_a_run_adds_the_model_columns_without_gaps(factory_workspace):
     for key in ("purchase_model", "choice", "fit", "sufficiency", "backtest", "spend", "clv", "time_unit", "notes"):
         assert key in diagnostics
     assert diagnostics["time_unit"] == "weeks"
+    assert diagnostics["fit"]["runs"] >= diagnostics["fit"]["converged_runs"] >= 1
     assert diagnostics["fit"]["converged"] and set(diagnostics["fit"]["standard_errors"]) == set(
         diagnostics["fit"]["params"])
     issue = diagnostics["sufficiency"]["issues"][0]
@@ -110,6 +111,7 @@ def test_when_no_model_beats_the_baseline_the_run_says_so_and_uses_the_baseline(
     assert "naive rate model is used" in text and "BG/NBD MAE" in text
     assert "朴素购买率模型" in render(diagnostics["choice"], "zh")
     assert diagnostics["attempts"] == []  # the failed models are not fitted as fallbacks
+    assert diagnostics["fit"]["converged"] is None  # nothing was optimised
     # no dropout: P(alive) is left empty and the run says why
     assert diagnostics["p_alive_informative"] is False
     assert ctx.summary["p_alive"].isna().all()

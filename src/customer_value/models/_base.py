@@ -28,8 +28,13 @@ __all__ = ["BaseModel", "check_is_fitted"]
 # Parameters live in log space within these bounds: exp(-18) ~ 1.5e-8, exp(18) ~ 6.6e7.
 _LOG_BOUND = 18.0
 _EDGE = 17.0
-# A standard error above this multiple of its estimate means the parameter is not determined.
+# A standard error of log θ above this along some direction means the data does not determine
+# the parameters that move along it (the likelihood is flat there).
 _FLAT = 100.0
+# A parameter whose share of such a direction (|eigenvector component|) reaches this moves with it.
+_LOADING = 0.3
+# Converged runs whose mean log-likelihoods agree this closely have found the same maximum.
+_SAME_MAXIMUM = 1e-9
 # Largest |d mean log-likelihood / d log parameter| accepted as a stationary point.
 _GRADIENT_TOLERANCE = 1e-4
 
@@ -122,8 +127,15 @@ class BaseModel(BaseEstimator):
             plan.append((starts[i % len(starts)], method))
         return plan[: int(self.n_starts)]
 
-    def _maximise(self, data: Any, total_weight: float) -> tuple[np.ndarray, float]:
-        """Maximise the log-likelihood; return natural parameters and the total log-likelihood."""
+    def _maximise(self, data: Any, total_weight: float) -> tuple[np.ndarray, dict[str, Any]]:
+        """Maximise the log-likelihood; return natural parameters and the optimiser's outcome.
+
+        The runs of :meth:`_plan` are tried in turn (a fallback method from a starting point is
+        skipped once a run from that point converged); every run that reaches a stationary point
+        is a candidate and the one with the highest likelihood is kept. The search stops early
+        once runs from two different starting points agree on the maximum (to
+        :data:`_SAME_MAXIMUM` of the mean log-likelihood), so a well-behaved fit costs two runs.
+        """
         scale = 1.0 / max(total_weight, 1.0)
 
         def objective(phi: np.ndarray) -> tuple[float, np.ndarray]:
@@ -134,9 +146,14 @@ class BaseModel(BaseEstimator):
                 return np.inf, np.zeros_like(phi)
             return -ll * scale, -grad * theta * scale
 
-        best: tuple[np.ndarray, float] | None = None
+        best: tuple[np.ndarray, float, str, float] | None = None
         reason = "no optimiser run"
+        runs = converged = 0
+        done: set[tuple[float, ...]] = set()  # starting points a run converged from
         for start, method in self._plan(data):
+            if tuple(start) in done:
+                continue
+            runs += 1
             phi0 = np.log(np.clip(start, np.exp(-_EDGE), np.exp(_EDGE)))
             if not np.isfinite(objective(phi0)[0]):
                 reason = message("models.reason_bad_start")
@@ -167,17 +184,32 @@ class BaseModel(BaseEstimator):
                 reason = message("models.reason_gradient", method=method, gradient=f"{gnorm:.2g}", detail=result.message)
                 logger.debug("%s: %s from %s did not converge: %s", self._name, method, start, reason)
                 continue
-            best = (phi, value)  # the first run that reaches a stationary point is kept
-            break
+            converged += 1
+            done.add(tuple(start))
+            if best is not None and abs(value - best[1]) <= _SAME_MAXIMUM * max(abs(best[1]), 1.0):
+                best = min(best, (phi, value, method, gnorm), key=lambda run: run[1])
+                break
+            if best is None or value < best[1]:
+                best = (phi, value, method, gnorm)
         if best is None:
             raise ModelFitError("models.not_converged", model=self._name, starts=len(self._plan(data)), reason=reason)
-        phi, value = best
-        return np.exp(phi), -value / scale
+        phi, _, method, gnorm = best
+        outcome = {"converged": True, "method": method, "runs": runs, "converged_runs": converged,
+                   "gradient": gnorm}
+        return np.exp(phi), outcome
 
-    def _standard_errors(self, theta: np.ndarray, data: Any) -> dict[str, float | None]:
+    def _standard_errors(self, theta: np.ndarray, data: Any) -> tuple[dict[str, float | None], list[str]]:
         """Standard errors from the observed information (numerical Hessian of the analytic gradient).
 
         Computed on log parameters and mapped back with the delta method (se = θ · se(log θ)).
+        Where the information has a direction with no curvature to speak of (an eigenvalue at
+        most 1/:data:`_FLAT`², i.e. a standard error of log θ above 100 along it, or below 0),
+        the parameters that move along it are not determined by the data: they are returned by
+        name and no standard error is given.
+
+        Returns
+        -------
+        errors, undetermined
         """
         phi = np.log(theta)
         k = len(phi)
@@ -194,43 +226,55 @@ class BaseModel(BaseEstimator):
         free = np.abs(phi) < _EDGE
         errors: dict[str, float | None] = dict.fromkeys(self._param_names)
         info = -hessian[np.ix_(free, free)]
-        try:
-            if not np.all(np.isfinite(info)):
-                raise np.linalg.LinAlgError
-            np.linalg.cholesky(info)
-            cov = np.linalg.inv(info)
-        except np.linalg.LinAlgError:
-            warnings.warn(ConvergenceWarning("models.singular_hessian", model=self._name), stacklevel=4)
-            return errors
         names = [n for n, f in zip(self._param_names, free, strict=True) if f]
-        for name, value, variance in zip(names, theta[free], np.diag(cov), strict=True):
-            errors[name] = float(value * np.sqrt(variance)) if variance > 0 else None
-        return errors
+        if not np.all(np.isfinite(info)):
+            warnings.warn(ConvergenceWarning("models.singular_hessian", model=self._name), stacklevel=4)
+            return errors, []
+        curvature, directions = np.linalg.eigh(info)
+        flat = curvature <= 1.0 / _FLAT**2
+        if flat.any():
+            moving = np.abs(directions[:, flat]).max(axis=1) >= _LOADING
+            return errors, [name for name, moves in zip(names, moving, strict=True) if moves]
+        variances = np.diag((directions / curvature) @ directions.T)
+        for name, value, variance in zip(names, theta[free], variances, strict=True):
+            errors[name] = float(value * np.sqrt(variance))
+        return errors, []
+
+    def _clear_fit(self) -> None:
+        """Forget every fitted attribute (names ending in ``_``), as before the first fit."""
+        for name in [n for n in vars(self) if n.endswith("_") and not n.startswith("_")]:
+            delattr(self, name)
 
     def _fit_data(self, data: Any, total_weight: float) -> None:
-        """Fit on prepared data and set ``params_``, ``log_likelihood_``, ``standard_errors_``."""
+        """Fit on prepared data and set ``params_``, ``log_likelihood_``, ``standard_errors_``,
+        ``n_customers_`` and ``convergence_``; a fit that fails leaves none of them (nor an
+        earlier fit's)."""
+        self._clear_fit()
         self._check_options()
         # One BLAS thread: the optimiser's tiny matrices gain nothing from threads, and waking
         # them costs milliseconds per iteration on a busy machine.
         with _blas().limit(limits=1, user_api="blas"):
-            theta, _ = self._maximise(data, total_weight)
+            theta, outcome = self._maximise(data, total_weight)
             log_likelihood = float(self._final_loglik(theta, data))
-            errors = self._standard_errors(theta, data)
-        # At a bound of the search, or so flat that the standard error exceeds 100 times the
-        # value: the data does not determine the parameter, and the fit must not be used silently.
-        unreliable = [
-            name
-            for name, value in zip(self._param_names, theta, strict=True)
-            if abs(np.log(value)) >= _EDGE or (errors[name] is not None and errors[name] > _FLAT * value)
-        ]
-        if unreliable:
+            errors, undetermined = self._standard_errors(theta, data)
+        # At a bound of the search, or moving along a flat direction of the likelihood: the data
+        # does not determine the parameter, and the fit must not be used silently.
+        at_bound = [name for name, value in zip(self._param_names, theta, strict=True) if abs(np.log(value)) >= _EDGE]
+        undetermined = [name for name in undetermined if name not in at_bound]
+        if at_bound:
             warnings.warn(
-                ConvergenceWarning("models.at_boundary", model=self._name, params=", ".join(unreliable)), stacklevel=4
+                ConvergenceWarning("models.at_boundary", model=self._name, params=", ".join(at_bound)), stacklevel=4
+            )
+        if undetermined:
+            warnings.warn(
+                ConvergenceWarning("models.undetermined", model=self._name, params=", ".join(undetermined)),
+                stacklevel=4,
             )
         self.params_ = dict(zip(self._param_names, (float(v) for v in theta), strict=True))
         self.log_likelihood_ = log_likelihood
         self.standard_errors_ = errors
         self.n_customers_ = float(total_weight)
+        self.convergence_ = {**outcome, "at_bound": at_bound, "undetermined": undetermined}
 
     def _theta(self) -> np.ndarray:
         return np.array([self.params_[n] for n in self._param_names])

@@ -164,7 +164,7 @@ class GammaGammaModel(BaseModel):
         self._fit_data(data, data.sum_w)
         if self.params_["q"] <= 1.0:
             q = self.params_["q"]
-            del self.params_
+            self._clear_fit()
             raise ModelFitError("models.gg_infinite_mean", model=self._name, q=f"{q:.3g}")
         return self
 

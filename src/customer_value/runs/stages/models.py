@@ -411,9 +411,11 @@ def _window_text(as_of: dt.date, predictions: dict[str, np.ndarray]) -> pd.Serie
 
 
 def _fit_facts(model: Any, name: str, fit_warnings: list[str]) -> dict[str, Any]:
-    facts: dict[str, Any] = {"model": name, "converged": True, "params": dict(model.params_), "warnings": fit_warnings}
+    """The fit as the optimiser left it (``converged`` is None for a rate model: nothing is fitted)."""
+    facts: dict[str, Any] = {"model": name, "converged": None, "params": dict(model.params_), "warnings": fit_warnings}
     if name not in RATE_MODELS:
-        facts.update(standard_errors=dict(model.standard_errors_), log_likelihood=model.log_likelihood_)
+        facts.update(model.convergence_, standard_errors=dict(model.standard_errors_),
+                     log_likelihood=model.log_likelihood_)
     return facts
 
 
