@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from customer_value.models._base import (
     BaseModel,
@@ -15,6 +15,7 @@ from customer_value.models._base import (
     softplus,
 )
 from customer_value.models._data import Triples, _codes, prepare_triples, validate_triples
+from customer_value.models._special import log_gamma_ratio
 
 __all__ = ["PurchaseModel"]
 
@@ -77,7 +78,7 @@ class PurchaseModel(BaseModel):
         horizon = as_horizon(t)
         zero = np.zeros_like(horizon)
         values = self._factor(horizon, zero, zero) * self._p_alive(zero, zero, zero)
-        return scalar_or_array(finite_or_raise(self._name, np.maximum(values, 0.0), "expected_purchases"))
+        return scalar_or_array(finite_or_raise(self._name, values, "expected_purchases"))
 
     def conditional_expected_purchases(
         self, t: object, frequency: object, recency: object, T: object
@@ -97,14 +98,8 @@ class PurchaseModel(BaseModel):
         One expected count per customer.
         """
         x, t_x, age = self._customers(frequency, recency, T)
-        horizon = as_horizon(t)
-        if horizon.ndim == 0:
-            px, pT, inverse = unique_pairs(x, age)
-            factor = self._factor(horizon, px, pT)[inverse]
-        else:
-            factor = self._factor(horizon, x, age)
-        values = factor * self._p_alive(x, t_x, age)
-        return finite_or_raise(self._name, np.maximum(values, 0.0), "conditional_expected_purchases")
+        values = self._factor_per_customer(as_horizon(t), x, age) * self._p_alive(x, t_x, age)
+        return finite_or_raise(self._name, values, "conditional_expected_purchases")
 
     def p_alive(self, frequency: object, recency: object, T: object) -> np.ndarray:
         """Probability that each customer is still active ("alive") at the end of observation.
@@ -117,6 +112,19 @@ class PurchaseModel(BaseModel):
         values = finite_or_raise(self._name, self._p_alive(x, t_x, age), "p_alive")
         return np.clip(values, 0.0, 1.0)
 
+    def _factor_per_customer(self, horizon: np.ndarray, x: np.ndarray, T: np.ndarray) -> np.ndarray:
+        """:meth:`_factor` broadcast over horizons and customers, computed once per distinct (t, x, T).
+
+        A horizon constant across customers (a scalar, or shape ``(k, 1)``) is evaluated per
+        distinct ``(x, T)`` pair; per-customer horizons per distinct ``(t, x, T)``.
+        """
+        if horizon.ndim == 0 or horizon.shape[-1] == 1:
+            px, pT, inverse = unique_rows(x, T)
+            return self._factor(horizon, px, pT)[..., inverse]
+        shape = np.broadcast_shapes(horizon.shape, x.shape)
+        ut, ux, uT, inverse = unique_rows(*(np.ravel(v) for v in np.broadcast_arrays(horizon, x, T)))
+        return self._factor(ut, ux, uT)[inverse].reshape(shape)
+
     def _discounted_purchases(
         self, horizons: np.ndarray, discounts: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
     ) -> np.ndarray:
@@ -125,7 +133,7 @@ class PurchaseModel(BaseModel):
         ``horizons`` is increasing and starts after 0. The part that depends only on
         ``(x, T)`` is computed once per distinct pair, so the cost per customer is constant.
         """
-        px, pT, inverse = unique_pairs(x, T)
+        px, pT, inverse = unique_rows(x, T)
         total = np.zeros_like(px)
         previous = np.zeros_like(px)
         for horizon, discount in zip(horizons, discounts, strict=True):
@@ -159,7 +167,7 @@ def rate_terms(r: float, alpha: float, data: Triples) -> tuple[np.ndarray, float
     That term per distinct x, and the derivatives in r and α of its weighted sum.
     """
     ux, wx = data.ux, data.w_x
-    per_x = special.gammaln(r + ux) - special.gammaln(r) + r * np.log(alpha)
+    per_x = log_gamma_ratio(r, ux) + r * np.log(alpha)
     d_r = dot(wx, special.digamma(r + ux) - special.digamma(r) + np.log(alpha))
     d_alpha = wx.sum() * r / alpha
     return per_x, d_r, d_alpha
@@ -169,7 +177,9 @@ def nbd_counts(model: PurchaseModel, t: object, n: object) -> tuple[np.ndarray, 
     """Whole counts ``n`` (broadcast against the horizons ``t``) for the count probabilities.
 
     Shared by the BG/NBD and MBG/NBD ``probability_of_n_purchases``: ``N(t)`` is the negative
-    binomial count of an always-active customer (purchase rate Gamma(r, α)).
+    binomial count of an always-active customer (purchase rate Gamma(r, α)). The pmf is
+    computed in logs with z = t/(α+t) and 1 − z = α/(α+t) each formed directly (not one as
+    1 minus the other), the tail as the regularised incomplete beta I_z(n, r).
 
     Returns
     -------
@@ -180,9 +190,24 @@ def nbd_counts(model: PurchaseModel, t: object, n: object) -> tuple[np.ndarray, 
     horizon, count = np.broadcast_arrays(as_horizon(t), as_horizon(n, "n"))
     count = np.floor(count)
     r, alpha = model._theta()[:2]
-    p = alpha / (alpha + horizon)
-    reached = np.where(count > 0, stats.nbinom.sf(count - 1.0, r, p), 1.0)
-    return count, stats.nbinom.pmf(count, r, p), reached
+    later = horizon > 0
+    safe = np.where(later, horizon, 1.0)
+    log_pmf = (
+        log_gamma_ratio(r, count) - special.gammaln(count + 1.0)
+        - r * np.log1p(safe / alpha) - count * np.log1p(alpha / safe)
+    )
+    pmf = np.where(later, np.exp(log_pmf), np.where(count == 0, 1.0, 0.0))
+    reached = np.where(count > 0, special.betainc(np.maximum(count, 1.0), r, horizon / (alpha + horizon)), 1.0)
+    return count, pmf, reached
+
+
+def alive_probability(log_ratio: np.ndarray, r: float, alpha: float, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """P(alive) = 1 / (1 + e^d), d = log_ratio + (r+x) ln((α+T)/(α+t_x)): BG/NBD and MBG/NBD.
+
+    ``log_ratio`` is the log odds of having dropped out at the last purchase (−inf for none);
+    the log ratio is taken as log1p((T − t_x)/(α + t_x)), exact when α ≫ T.
+    """
+    return np.exp(-np.logaddexp(0.0, log_ratio + (r + x) * np.log1p((T - t_x) / (alpha + t_x))))
 
 
 def branch_terms(
@@ -221,11 +246,19 @@ def rate_scale(data: Triples) -> tuple[float, float]:
     return max(rate, 1e-6), max(mean_T, 1e-6)
 
 
-def unique_pairs(x: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct ``(x, T)`` pairs and each row's index, for terms that do not depend on recency."""
-    if x.size < 64:
-        return x, T, np.arange(x.size)
-    cx, ux = _codes(x)
-    cT, uT = _codes(T)
-    inverse, key = _codes(cx.astype(np.int64) * len(uT) + cT)
-    return ux[key // len(uT)], uT[key % len(uT)], inverse
+def unique_rows(*columns: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Distinct rows of equal-length columns and each row's index, for terms that depend on them only.
+
+    Returns
+    -------
+    One array of distinct values per column (row-aligned), then each input row's index into them.
+    """
+    if columns[0].size < 64:
+        return (*columns, np.arange(columns[0].size))
+    key, _ = _codes(columns[0])
+    for column in columns[1:]:
+        codes, uniques = _codes(column)
+        key, _ = _codes(key.astype(np.int64) * len(uniques) + codes)
+    first = np.empty(int(key.max()) + 1, dtype=np.int64)
+    first[key] = np.arange(key.size)  # one row of each distinct key (its rows are all equal)
+    return (*(column[first] for column in columns), key)

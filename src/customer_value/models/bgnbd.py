@@ -5,36 +5,30 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from customer_value.models._alive_purchases import expected_alive_purchases
 from customer_value.models._base import dot, finite_or_raise, scalar_or_array
 from customer_value.models._data import Triples
-from customer_value.models._purchase import PurchaseModel, branch_terms, nbd_counts, rate_scale, rate_terms
-from customer_value.models._special import hyp2f1
+from customer_value.models._purchase import (
+    PurchaseModel,
+    alive_probability,
+    branch_terms,
+    nbd_counts,
+    rate_scale,
+    rate_terms,
+)
+from customer_value.models._special import log_beta_ratio
 
 __all__ = ["BetaGeoModel", "expected_factor"]
 
 
-def near_one(a: float) -> float:
-    """Move ``a`` off the removable singularity at ``a = 1`` of the expectation formulas."""
-    return a if abs(a - 1.0) > 1e-6 else 1.0 + np.copysign(1e-6, a - 1.0 if a != 1.0 else 1.0)
-
-
 def expected_factor(r: float, alpha: float, a: float, b: float, x: np.ndarray, T: np.ndarray, t: np.ndarray, shift: float) -> np.ndarray:
-    """``(a+b+x-1+shift)/(a-1) * [1 - ((α+T)/(α+T+t))^(r+x) 2F1(r+x, b+x+shift; a+b+x-1+shift; z)]``.
+    """Expected purchases in ``(T, T+t]`` of a customer active at ``T`` with ``x`` repeat purchases.
 
-    Evaluated through Euler's transformation 2F1(A,B;C;z) = (1-z)^(C-A-B) 2F1(C-A, C-B; C; z),
-    which turns the product into ``(1-z)^(a-1) 2F1(a+b-1+shift-r, a-1; C; z)`` with
-    ``z = t/(α+T+t)``: bounded for any number of purchases (no overflow for heavy buyers).
-    ``shift`` is 0 for BG/NBD and 1 for MBG/NBD.
+    Given the history the purchase rate is Gamma(r+x, α+T) and the dropout probability
+    Beta(a, b+x+shift); ``shift`` is 0 for BG/NBD and 1 for MBG/NBD (which also counts the
+    first purchase as a dropout chance). See :func:`expected_alive_purchases` for the method.
     """
-    a = near_one(a)
-    c = a + b + x - 1.0 + shift
-    one_minus_z = (alpha + T) / (alpha + T + t)
-    z = t / (alpha + T + t)
-    hyp = hyp2f1(a + b - 1.0 + shift - r, a - 1.0, c, z)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_term = np.log(np.where(hyp > 0, hyp, 1.0)) + (a - 1.0) * np.log(one_minus_z)
-        bracket = np.where(hyp > 0, -np.expm1(log_term), 1.0 - one_minus_z ** (a - 1.0) * hyp)
-    return c / (a - 1.0) * bracket
+    return expected_alive_purchases(r + x, a, b + x + shift, t / (alpha + T))
 
 
 class BetaGeoModel(PurchaseModel):
@@ -102,19 +96,16 @@ class BetaGeoModel(PurchaseModel):
         repeat = ux > 0
         # Terms that depend on x only (computed once per distinct x).
         bx1 = np.where(repeat, b + ux - 1.0, 1.0)
-        lg_bx = special.gammaln(b + ux)
-        log_ratio = np.where(repeat, np.log(a) + special.gammaln(bx1) - lg_bx, -np.inf)  # ln(a / (b+x-1))
-        ps_bx = special.digamma(b + ux)
-        ps_bx1 = np.where(repeat, special.digamma(bx1), ps_bx)
+        log_ratio = np.where(repeat, np.log(a) - np.log(bx1), -np.inf)  # ln(a / (b+x-1))
         rate_x, rate_d_r, rate_d_alpha = rate_terms(r, alpha, data)
-        per_x = rate_x + special.gammaln(a + b) - special.gammaln(b) - special.gammaln(a + b + ux) + lg_bx
+        per_x = rate_x + log_beta_ratio(a, b, ux)  # ln B(a, b+x) / B(a, b)
         branch, d_r, d_alpha, w_pi_x = branch_terms(r, alpha, log_ratio, data)
         ll = dot(wx, per_x) + branch
         d_r += rate_d_r
         d_alpha += rate_d_alpha
         common = special.digamma(a + b) - special.digamma(a + b + ux)
         d_a = dot(wx, common) + w_pi_x.sum() / a
-        d_b = dot(wx, common - special.digamma(b) + ps_bx) + dot(w_pi_x, ps_bx1 - ps_bx)
+        d_b = dot(wx, common - special.digamma(b) + special.digamma(b + ux)) - dot(w_pi_x, np.where(repeat, 1.0 / bx1, 0.0))
         return ll, np.array([d_r, d_alpha, d_a, d_b])
 
     # -- predictions ---------------------------------------------------------------------------
@@ -123,15 +114,12 @@ class BetaGeoModel(PurchaseModel):
         r, alpha, a, b = self._theta()
         return expected_factor(r, alpha, a, b, x, T, t, 0.0)
 
-    def _log_odds_dead(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
+    def _p_alive(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
         r, alpha, a, b = self._theta()
         repeat = x > 0
         with np.errstate(divide="ignore"):
             log_ratio = np.where(repeat, np.log(a) - np.log(np.where(repeat, b + x - 1.0, 1.0)), -np.inf)
-        return log_ratio + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x))
-
-    def _p_alive(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
-        return np.exp(-np.logaddexp(0.0, self._log_odds_dead(x, t_x, T)))
+        return alive_probability(log_ratio, r, alpha, x, t_x, T)
 
     def probability_of_n_purchases(self, t: object, n: object) -> np.ndarray | float:
         r"""Probability that a new customer makes exactly ``n`` repeat purchases in ``(0, t]``.
@@ -153,10 +141,8 @@ class BetaGeoModel(PurchaseModel):
         """
         count, pmf, reached = nbd_counts(self, t, n)
         _, _, a, b = self._theta()
-        log_beta_ab = special.betaln(a, b)
-        alive = np.exp(special.betaln(a, b + count) - log_beta_ab) * pmf
-        repeat = count > 0
-        dead_weight = np.exp(special.betaln(a + 1.0, np.where(repeat, b + count - 1.0, b)) - log_beta_ab)
-        dead = np.where(repeat, dead_weight * reached, 0.0)
+        alive = np.exp(log_beta_ratio(a, b, count)) * pmf
+        previous = np.maximum(count - 1.0, 0.0)
+        dead = np.where(count > 0, a / (a + b + previous) * np.exp(log_beta_ratio(a, b, previous)) * reached, 0.0)
         values = np.clip(alive + dead, 0.0, 1.0)
         return scalar_or_array(finite_or_raise(self._name, values, "probability_of_n_purchases"))

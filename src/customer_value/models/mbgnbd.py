@@ -7,7 +7,15 @@ from scipy import special
 
 from customer_value.models._base import dot, finite_or_raise, scalar_or_array
 from customer_value.models._data import Triples
-from customer_value.models._purchase import PurchaseModel, branch_terms, nbd_counts, rate_scale, rate_terms
+from customer_value.models._purchase import (
+    PurchaseModel,
+    alive_probability,
+    branch_terms,
+    nbd_counts,
+    rate_scale,
+    rate_terms,
+)
+from customer_value.models._special import log_beta_ratio
 from customer_value.models.bgnbd import expected_factor
 
 __all__ = ["ModifiedBetaGeoModel"]
@@ -73,10 +81,7 @@ class ModifiedBetaGeoModel(PurchaseModel):
         r, alpha, a, b = theta
         ux, wx = data.ux, data.w_x
         rate_x, rate_d_r, rate_d_alpha = rate_terms(r, alpha, data)
-        per_x = (
-            rate_x + special.gammaln(a + b) + special.gammaln(b + ux + 1.0) - special.gammaln(b)
-            - special.gammaln(a + b + ux + 1.0)
-        )
+        per_x = rate_x + log_beta_ratio(a, b, ux + 1.0)  # ln B(a, b+x+1) / B(a, b)
         branch, d_r, d_alpha, w_pi_x = branch_terms(r, alpha, np.log(a) - np.log(b + ux), data)
         ll = dot(wx, per_x) + branch
         d_r += rate_d_r
@@ -94,8 +99,7 @@ class ModifiedBetaGeoModel(PurchaseModel):
 
     def _p_alive(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
         r, alpha, a, b = self._theta()
-        log_odds = np.log(a) - np.log(b + x) + (r + x) * (np.log(alpha + T) - np.log(alpha + t_x))
-        return np.exp(-np.logaddexp(0.0, log_odds))
+        return alive_probability(np.log(a) - np.log(b + x), r, alpha, x, t_x, T)
 
     def probability_of_n_purchases(self, t: object, n: object) -> np.ndarray | float:
         r"""Probability that a new customer makes exactly ``n`` repeat purchases in ``(0, t]``.
@@ -118,8 +122,7 @@ class ModifiedBetaGeoModel(PurchaseModel):
         """
         count, pmf, reached = nbd_counts(self, t, n)
         _, _, a, b = self._theta()
-        log_beta_ab = special.betaln(a, b)
-        alive = np.exp(special.betaln(a, b + count + 1.0) - log_beta_ab) * pmf
-        dead = np.exp(special.betaln(a + 1.0, b + count) - log_beta_ab) * reached
+        alive = np.exp(log_beta_ratio(a, b, count + 1.0)) * pmf
+        dead = a / (a + b + count) * np.exp(log_beta_ratio(a, b, count)) * reached
         values = np.clip(alive + dead, 0.0, 1.0)
         return scalar_or_array(finite_or_raise(self._name, values, "probability_of_n_purchases"))
