@@ -577,3 +577,53 @@ def write_wechat_export(path: Path, orders: list[dict], *, statuses: dict[str, s
         })
     _write_dicts(path, WECHAT_HEADER, written, encoding="utf-8-sig", lineterminator="\r\n")
     return written
+
+
+# -- A Chinese CRM (客户资料 + 销售订单): customers in GBK, orders in UTF-8 with BOM --------------
+# Every customer drops out after a purchase with the same chance (6%), so the fitted BG/NBD has
+# enormous a and b (a Beta distribution with no spread): the case whose predictions once all
+# came out 0. A few order rows carry the placeholder ids a CRM writes for a missing customer.
+
+CRM_CUSTOMER_HEADER = ["客户编号", "客户名称", "手机", "所在城市", "所属销售", "注册日期"]
+CRM_ORDER_HEADER = ["订单编号", "客户编号", "下单时间", "订单金额", "订单状态"]
+CRM_OWNERS = ("李娜", "王强", "张敏")
+CRM_PLACEHOLDERS = ("(blank)", "未知", "N/A")
+
+
+def chinese_crm(folder: Path, *, n_customers: int = 352, seed: int = 2, dropout: float = 0.06) -> dict:
+    """Write ``客户资料.csv`` and ``订单明细.csv`` to ``folder``; return their rows and facts.
+
+    Purchases follow BG/NBD with one dropout chance for everyone (rates Gamma(1.5, 90 days)),
+    from 2022-06-01 to 2024-11-30 (seed 2 fits a ≈ 4.6e5, b ≈ 8.2e6). Statuses: 已完成 mostly,
+    some 已取消 and 已退款. Returns ``customers``, ``orders`` (as written), ``placeholder_rows``.
+    """
+    rng = random.Random(seed)
+    start, span = dt.datetime(2022, 6, 1, 9, 0), 913
+    customers, orders = [], []
+    for c in range(n_customers):
+        first = rng.uniform(0, span * 0.8)
+        rate = rng.gammavariate(1.5, 1 / 90)
+        city = rng.choice(_CITIES)[1]
+        customers.append({
+            "客户编号": f"KH{c + 1:05d}", "客户名称": rng.choice(_SURNAMES) + rng.choice(_GIVEN),
+            "手机": _cn_mobile(rng), "所在城市": city, "所属销售": CRM_OWNERS[c % len(CRM_OWNERS)],
+            "注册日期": f"{start + dt.timedelta(days=first):%Y年%m月%d日}",
+        })
+        t, k = first, 0
+        while t < span:
+            status = rng.choices(("已完成", "已取消", "已退款"), weights=(90, 6, 4))[0]
+            orders.append({"客户编号": f"KH{c + 1:05d}", "at": start + dt.timedelta(days=t, hours=rng.randint(0, 9)),
+                           "amount": round(rng.lognormvariate(6, 0.5), 2), "订单状态": status})
+            k += 1
+            if k > 1 and rng.random() < dropout:
+                break
+            t += rng.expovariate(rate)
+    for placeholder in CRM_PLACEHOLDERS:
+        orders.append({"客户编号": placeholder, "at": start + dt.timedelta(days=400), "amount": 88888.0,
+                       "订单状态": "已完成"})
+    orders.sort(key=lambda o: o["at"])
+    written = [{"订单编号": f"SO{i + 1:06d}", "客户编号": o["客户编号"], "下单时间": f"{o['at']:%Y/%m/%d %H:%M}",
+                "订单金额": f"¥{o['amount']:,.2f}", "订单状态": o["订单状态"]} for i, o in enumerate(orders)]
+    _write_dicts(folder / "客户资料.csv", CRM_CUSTOMER_HEADER, customers, encoding="gbk", lineterminator="\r\n")
+    _write_dicts(folder / "订单明细.csv", CRM_ORDER_HEADER, written, encoding="utf-8-sig", lineterminator="\r\n")
+    return {"customers": customers, "orders": written, "placeholder_rows": len(CRM_PLACEHOLDERS)}
