@@ -90,6 +90,44 @@ def bgnbd_conditional(params: dict[str, float], t: float, x: float, t_x: float, 
         return factor * bgnbd_p_alive(params, x, t_x, T, shift)
 
 
+def bgnbd_count_probability(params: dict[str, float], t: float, n: int, shift: int) -> mp.mpf:
+    """P(X(t) = n) for a new customer: survive n (+shift) dropout chances and buy exactly n, or
+    drop out right after the n-th purchase (BG/NBD: not before the first repeat purchase)."""
+    with mp.workdps(DIGITS):
+        r, alpha, a, b = (mp.mpf(params[k]) for k in ("r", "alpha", "a", "b"))
+        t, n = mp.mpf(t), int(n)
+
+        def survive(k: int) -> mp.mpf:  # B(a, b+k)/B(a, b)
+            return mp.exp(mp.loggamma(b + k) - mp.loggamma(b) - mp.loggamma(a + b + k) + mp.loggamma(a + b))
+
+        z = t / (alpha + t)
+        pmf = mp.exp(mp.loggamma(r + n) - mp.loggamma(r) - mp.loggamma(n + 1) + r * mp.log(alpha / (alpha + t)) + n * mp.log(z)) if t > 0 else mp.mpf(n == 0)
+        reached = _negative_binomial_reached(r, z, n) if n > 0 else mp.mpf(1)
+        dead_after = n + shift - 1  # dropout chances survived before the fatal one
+        dead = a / (a + b + dead_after) * survive(dead_after) * reached if dead_after >= 0 else mp.mpf(0)
+        return survive(n + shift) * pmf + dead
+
+
+def _negative_binomial_reached(r: mp.mpf, z: mp.mpf, n: int) -> mp.mpf:
+    """P(N ≥ n) for N ~ NB(r, 1−z) by summing the pmf: 1 minus the n head terms in 60 digits, or,
+    when that leaves less than 1e-25 (then the pmf falls fast past n), the tail."""
+    if z == 0:
+        return mp.mpf(0)
+    with mp.workdps(60):
+        term, head = mp.exp(r * mp.log1p(-z)), mp.mpf(0)
+        for k in range(n):
+            head += term
+            term *= (r + k) / (k + 1) * z
+        if 1 - head > mp.mpf(10) ** -25:
+            return 1 - head
+        tail, k = mp.mpf(0), n
+        while term > tail * mp.mpf(10) ** -(DIGITS + 5):
+            tail += term
+            term *= (r + k) / (k + 1) * z
+            k += 1
+        return tail
+
+
 def pareto_conditional(params: dict[str, float], t: float, x: float, t_x: float, T: float) -> mp.mpf:
     """E[purchases in (T, T+t] | x, t_x, T]: (r+x)(β+T)/(α+T) [1 − ((β+T)/(β+T+t))^(s−1)]/(s−1) P(alive)."""
     with mp.workdps(DIGITS):

@@ -11,11 +11,12 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from model_strategies import extreme_bgnbd_params, extreme_history, extreme_pareto_params
+from model_strategies import bgnbd_params, extreme_bgnbd_params, extreme_history, extreme_pareto_params, histories
 from mpmath_reference import (
     alive_purchases,
     alive_purchases_hyp2f1,
     bgnbd_conditional,
+    bgnbd_count_probability,
     bgnbd_p_alive,
     pareto_conditional,
     pareto_p_alive,
@@ -26,7 +27,7 @@ from customer_value.models import BetaGeoModel, ModifiedBetaGeoModel, ParetoNBDM
 
 TOLERANCE = 1e-8
 # No shrinking: each reference value takes about 0.1 s; a failure prints the drawn example.
-REFERENCE = settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck),
+REFERENCE = settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck),
                      phases=[Phase.explicit, Phase.generate])
 CHEAP = settings(REFERENCE, max_examples=150)
 SHIFT = {BetaGeoModel: 0, ModifiedBetaGeoModel: 1}
@@ -84,7 +85,7 @@ def test_p_alive(cls, params, data):
 
 
 @pytest.mark.parametrize("cls", [BetaGeoModel, ModifiedBetaGeoModel])
-@settings(REFERENCE, max_examples=8)
+@settings(REFERENCE, max_examples=5)
 @given(params=extreme_bgnbd_params(), data=st.data())
 def test_discounted_purchases_for_clv(cls, params, data):
     step, x, t_x, T = data.draw(extreme_history(params["alpha"]))
@@ -93,6 +94,32 @@ def test_discounted_purchases_for_clv(cls, params, data):
     cumulative = [mp.mpf(0)] + [bgnbd_conditional(params, h, x, t_x, T, SHIFT[cls]) for h in horizons]
     expected = sum(d * (cumulative[i + 1] - cumulative[i]) for i, d in enumerate(discounts))
     assert agrees(value, expected)
+
+
+@pytest.mark.parametrize("cls", [BetaGeoModel, ModifiedBetaGeoModel])
+@settings(CHEAP, max_examples=60)
+@given(params=extreme_bgnbd_params(), u=st.floats(-9, 9).map(lambda v: 10.0**v), n=st.one_of(st.integers(0, 30), st.integers(0, 10_000)))
+def test_probability_of_n_purchases(cls, params, u, n):
+    params = {**params, "r": min(params["r"], 1e4)}
+    t = u * params["alpha"]
+    value = _with_params(cls, params).probability_of_n_purchases(t, n)
+    expected = bgnbd_count_probability(params, t, n, SHIFT[cls])
+    assert agrees(value, expected)
+
+
+@pytest.mark.parametrize("cls", [BetaGeoModel, ModifiedBetaGeoModel])
+@settings(REFERENCE, max_examples=40)
+@given(params=bgnbd_params(), history=histories(max_customers=1), t=st.floats(0.01, 500))
+def test_conditional_expected_purchases_in_the_usual_range(cls, params, history, t):
+    # Short windows take the series; the reference is the closed form with mpmath's 2F1 (the
+    # quadrature at its removable singularity a = 1).
+    x, t_x, T = (float(v[0]) for v in history)
+    u = t / (params["alpha"] + T)
+    shift = SHIFT[cls]
+    closed_form = alive_purchases_hyp2f1 if params["a"] != 1 else alive_purchases
+    factor = closed_form(params["r"] + x, params["a"], params["b"] + x + shift, u)
+    expected = factor * bgnbd_p_alive(params, x, t_x, T, shift)
+    assert agrees(_with_params(cls, params).conditional_expected_purchases(t, [x], [t_x], [T])[0], expected)
 
 
 @REFERENCE
