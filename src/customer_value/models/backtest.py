@@ -18,7 +18,8 @@ from customer_value.models.mbgnbd import ModifiedBetaGeoModel
 from customer_value.models.pareto_nbd import ParetoNBDModel
 from customer_value.models.rate import RATE_MODELS
 
-__all__ = ["ERROR_KEYS", "MAX_TOTAL_ERROR", "PREFER_TOLERANCE", "PURCHASE_MODELS", "choose_best", "choose_fallback", "evaluate_models"]
+__all__ = ["ERROR_KEYS", "MAX_TOTAL_ERROR", "PREFER_TOLERANCE", "PURCHASE_MODELS", "choose_best", "choose_fallback",
+           "fallback_summary", "evaluate_models"]
 
 #: The purchase models the backtest compares, by the names used in ``ModelsConfig.purchase_model``.
 PURCHASE_MODELS: dict[str, type[PurchaseModel]] = {
@@ -225,6 +226,11 @@ def _judge(entry: dict[str, Any], baseline: dict[str, float]) -> None:
     relative_mae = entry["mae"] / baseline["mae"] if baseline["mae"] > 0 else (0.0 if entry["mae"] == 0 else np.inf)
     entry["score"] = float(relative_mae + abs(entry["total_error"]) + entry["calibration_error"])
     entry["beats_baseline"] = bool(entry["mae"] < baseline["mae"] and abs(entry["total_error"]) <= MAX_TOTAL_ERROR)
+
+
+def fallback_summary(fallbacks: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The rate models' errors and scores, as reports show them (:data:`ERROR_KEYS` and ``score``)."""
+    return {name: {k: entry[k] for k in (*ERROR_KEYS, "score")} for name, entry in fallbacks.items()}
 
 
 def choose_fallback(fallbacks: dict[str, dict[str, Any]]) -> str:

@@ -19,7 +19,7 @@ from customer_value.config import Settings
 from customer_value.errors import ConfigError, UserError, WorkspaceError
 from customer_value.features.btyd import default_split
 from customer_value.features.summary import COMPLETED
-from customer_value.models.backtest import ERROR_KEYS, MAX_TOTAL_ERROR, PURCHASE_MODELS, choose_fallback
+from customer_value.models.backtest import ERROR_KEYS, MAX_TOTAL_ERROR, PURCHASE_MODELS, choose_fallback, fallback_summary
 from customer_value.runs.stages.models import run_backtest
 from customer_value.scoring.lifetime import fit_spend
 from customer_value.workspace import Workspace
@@ -214,7 +214,7 @@ def backtest_workspace(
         "max_total_error": MAX_TOTAL_ERROR,
         "models": {name: _model_entry(entry) for name, entry in result["models"].items()},
         "baseline": {k: result["baseline"][k] for k in ERROR_KEYS},
-        "fallbacks": {name: {k: entry[k] for k in (*ERROR_KEYS, "score")} for name, entry in result["fallbacks"].items()},
+        "fallbacks": fallback_summary(result["fallbacks"]),
         "calibration_table": _calibration_table(result, frame),
         "spend": _spend(result, frame),
     }

@@ -39,7 +39,7 @@ from customer_value.features.btyd import calibration_holdout, default_split
 from customer_value.i18n import message, msg
 from customer_value.models import check_data_sufficiency, customer_confidence, evaluate_models
 from customer_value.models.rate import RATE_MODELS
-from customer_value.models.backtest import ERROR_KEYS, MAX_TOTAL_ERROR, PREFER_TOLERANCE, choose_fallback
+from customer_value.models.backtest import ERROR_KEYS, MAX_TOTAL_ERROR, PREFER_TOLERANCE, choose_fallback, fallback_summary
 from customer_value.runs.context import RunContext
 from customer_value.scoring.lifetime import (
     CLV_MONTHS,
@@ -188,7 +188,7 @@ def _backtest_summary(result: dict[str, Any]) -> dict[str, Any]:
         **{k: result[k] for k in ("calibration_end", "holdout_end", "holdout_days", "customers", "sampled_from")},
         "models": models,
         "baseline": {k: result["baseline"][k] for k in ERROR_KEYS},
-        "fallbacks": {name: {k: entry[k] for k in (*ERROR_KEYS, "score")} for name, entry in result["fallbacks"].items()},
+        "fallbacks": fallback_summary(result["fallbacks"]),
         "best_model": result["best_model"],
     }
 
